@@ -1,0 +1,97 @@
+# pyrs task file. `make help` lists the targets; every target installs what it needs.
+# Needs only Rust (cargo) and Python 3 on the machine; tools come pinned from PyPI into .venv.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON3 ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+PY := $(BIN)/python
+# Every cargo call builds pyo3 against the venv's interpreter: the same PYO3_PYTHON for cargo
+# and maturin keeps cargo from rebuilding pyo3 whenever the two alternate.
+export PYO3_PYTHON := $(PY)
+export VIRTUAL_ENV := $(CURDIR)/$(VENV)
+export PATH := $(BIN):$(PATH)
+export PYTHONPATH := $(CURDIR)/reference
+
+RUST_SRC := Cargo.toml Cargo.lock $(shell find src -name '*.rs')
+VENV_STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.installed-bench
+RELEASE_STAMP := target/.develop-release
+
+.PHONY: help
+help: ## List the targets
+	@grep -hE '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | \
+		awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
+
+$(VENV_STAMP): requirements-dev.txt
+	test -x $(PY) || $(PYTHON3) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check pip==26.3
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+$(BENCH_STAMP): requirements-bench.txt $(VENV_STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	touch $@
+
+.PHONY: venv
+venv: $(VENV_STAMP) ## Create .venv with the pinned tools (maturin, pyright, pytest, ruff, ...)
+
+$(RELEASE_STAMP): $(VENV_STAMP) $(RUST_SRC) pyproject.toml stubs/pyrs.pyi
+	maturin develop --release --quiet
+	@mkdir -p $(@D) && touch $@
+
+.PHONY: build
+build: $(RELEASE_STAMP) ## Build the extension in release mode into .venv (maturin develop --release)
+
+.PHONY: stubs
+stubs: $(VENV_STAMP) ## Regenerate stubs/pyrs.pyi from the Rust source (pyo3-stub-gen)
+	cargo run --quiet --bin stub_gen
+
+.PHONY: stubs-check
+stubs-check: $(VENV_STAMP) ## Fail with a diff if stubs/pyrs.pyi is not what the Rust source generates
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	cargo run --quiet --bin stub_gen -- "$$tmp" && \
+	if ! diff -u stubs/pyrs.pyi "$$tmp/pyrs.pyi"; then \
+		echo "stubs/pyrs.pyi is stale: run 'make stubs' and commit it" >&2; exit 1; \
+	fi && echo "stubs/pyrs.pyi matches the Rust source"
+
+.PHONY: demo
+demo: stubs build ## Quick start: set up, build (release), regenerate stubs, run the combo benchmark
+	$(PY) bench/combo.py
+
+.PHONY: test
+test: rust-test lint pytest pyright stubs-check ## Everything CI checks
+	@echo "make test: all checks passed"
+
+.PHONY: rust-test
+rust-test: $(VENV_STAMP) ## cargo test (the pure-Rust core)
+	cargo test --quiet
+
+.PHONY: lint
+lint: $(VENV_STAMP) ## cargo fmt --check, clippy -D warnings, ruff check + format --check
+	cargo fmt --all --check
+	cargo clippy --quiet --all-targets -- -D warnings
+	ruff check .
+	ruff format --check .
+
+.PHONY: fmt
+fmt: $(VENV_STAMP) ## Format Rust and Python sources
+	cargo fmt --all
+	ruff format .
+	ruff check --fix .
+
+.PHONY: pytest
+pytest: build ## pytest: parity with the reference and math.gcd, errors, typing fixtures
+	$(PY) -m pytest
+
+.PHONY: pyright
+pyright: build ## pyright (strict, from [tool.pyright]) on every Python file
+	pyright
+
+.PHONY: clean
+clean: ## Remove build outputs (keeps .venv)
+	cargo clean
+	rm -rf $(RELEASE_STAMP)

@@ -1,0 +1,96 @@
+"""The combo workload: pure-Python reference vs pyrs (and gmpy2 when installed).
+
+One round = fib(111), gcd(that, 123456789), fib(123), gcd(that, 987654321): four calls from
+Python. Every implementation's answers are checked before it is timed; all are timed in this
+one process, interleaved, so the ratios hold on a noisy machine even when absolute times drift.
+
+Usage: python bench/combo.py [--rounds N] [--repeat K]
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import sys
+import timeit
+from collections.abc import Callable
+from typing import NamedTuple
+
+import pyrs_reference
+
+import pyrs
+
+FIB_A, GCD_A, FIB_B, GCD_B = 111, 123_456_789, 123, 987_654_321
+
+
+class Implementation(NamedTuple):
+    name: str
+    fib: Callable[[int], int]
+    gcd: Callable[[int, int], int]
+
+
+def implementations() -> list[Implementation]:
+    found = [
+        Implementation("pure Python", pyrs_reference.fib, pyrs_reference.gcd),
+        Implementation("pyrs", pyrs.fib, pyrs.gcd),
+    ]
+    try:
+        import gmpy2  # pyright: ignore[reportMissingTypeStubs]  # benchmark-only peer
+    except ImportError:
+        return found
+    # gmpy2 returns mpz: convert to int so answers compare, as a caller would need them.
+    found.append(
+        Implementation(
+            "gmpy2",
+            lambda n: int(gmpy2.fib(n)),  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType, reportUnknownLambdaType]
+            lambda a, b: int(gmpy2.gcd(a, b)),  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType, reportUnknownLambdaType]
+        )
+    )
+    return found
+
+
+def one_round(impl: Implementation) -> Callable[[], tuple[int, int]]:
+    fib, gcd = impl.fib, impl.gcd
+
+    def run() -> tuple[int, int]:
+        a = fib(FIB_A)
+        g1 = gcd(a, GCD_A)
+        x = fib(FIB_B)
+        g2 = gcd(x, GCD_B)
+        return g1, g2
+
+    return run
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--rounds", type=int, default=20_000, help="rounds per timing sample")
+    parser.add_argument("--repeat", type=int, default=7, help="timing samples per implementation")
+    args = parser.parse_args(argv)
+
+    impls = implementations()
+    expected = one_round(impls[0])()
+    for impl in impls:
+        got = one_round(impl)()
+        if got != expected:
+            print(f"{impl.name} gives {got}, expected {expected}", file=sys.stderr)
+            return 1
+
+    best = {impl.name: float("inf") for impl in impls}
+    for _ in range(args.repeat):  # interleave the implementations: drift hits all alike
+        for impl in impls:
+            t = timeit.timeit(one_round(impl), number=args.rounds) / args.rounds
+            best[impl.name] = min(best[impl.name], t)
+
+    base = best[impls[0].name]
+    print(f"combo workload, {platform.python_implementation()} {platform.python_version()}, ", end="")
+    print(f"best of {args.repeat} x {args.rounds} rounds (answers checked: {expected})")
+    print(f"{'implementation':<14} {'per round':>12} {'speedup':>9}")
+    for impl in impls:
+        t = best[impl.name]
+        print(f"{impl.name:<14} {t * 1e9:>9.0f} ns {base / t:>8.1f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

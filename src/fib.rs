@@ -1,0 +1,138 @@
+//! Exact Fibonacci numbers: a `u128` table for small `n`, fast doubling on big integers beyond.
+//!
+//! Plain Rust, no pyo3: the binding layer in `python.rs` only converts arguments.
+
+use crate::natural::Natural;
+use num_bigint::BigUint;
+
+/// Largest `n` whose Fibonacci number fits in a `u128` (`fib(186)` < 2^128 <= `fib(187)`).
+pub const MAX_U128_N: u64 = 186;
+
+/// Largest `n` accepted by [`fib`]. `fib(n)` has about `0.694 * n` bits, so this caps a
+/// result at roughly 87 MB: a request beyond it is refused up front instead of running for
+/// hours or exhausting memory.
+pub const MAX_N: u64 = 1_000_000_000;
+
+/// `fib(0..=186)`, computed at compile time.
+static TABLE: [u128; MAX_U128_N as usize + 1] = build_table();
+
+const fn build_table() -> [u128; MAX_U128_N as usize + 1] {
+    let mut table = [0u128; MAX_U128_N as usize + 1];
+    table[1] = 1;
+    let mut i = 2;
+    while i <= MAX_U128_N as usize {
+        table[i] = table[i - 1] + table[i - 2];
+        i += 1;
+    }
+    table
+}
+
+/// Why [`fib`] refused an `n`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FibError {
+    /// `n > MAX_N`: the result would be too large to compute in reasonable memory and time.
+    TooLarge,
+}
+
+/// `fib(n)` from the table when it fits in a `u128`.
+pub fn fib_u128(n: u64) -> Option<u128> {
+    TABLE.get(usize::try_from(n).ok()?).copied()
+}
+
+/// The exact `n`-th Fibonacci number (`fib(0) = 0`, `fib(1) = 1`).
+pub fn fib(n: u64) -> Result<Natural, FibError> {
+    if let Some(small) = fib_u128(n) {
+        return Ok(Natural::Small(small));
+    }
+    if n > MAX_N {
+        return Err(FibError::TooLarge);
+    }
+    Ok(Natural::Big(fib_big(n)))
+}
+
+/// Fast doubling, seeded from the table: O(log n) big multiplications.
+///
+/// With `a = F(k)`, `b = F(k+1)`:
+/// `F(2k) = a * (2b - a)` and `F(2k+1) = a^2 + b^2`.
+fn fib_big(n: u64) -> BigUint {
+    // Start from the longest prefix of n's bits whose F(k) and F(k+1) are both in the table.
+    let bits = u64::BITS - n.leading_zeros();
+    let mut shift = bits;
+    while shift > 0 && (n >> (shift - 1)) < MAX_U128_N {
+        shift -= 1;
+    }
+    let k = n >> shift;
+    let mut a = BigUint::from(TABLE[k as usize]);
+    let mut b = BigUint::from(TABLE[k as usize + 1]);
+    for i in (0..shift).rev() {
+        let two_b_minus_a = (&b << 1u32) - &a;
+        let f2k = &a * &two_b_minus_a;
+        let f2k1 = &a * &a + &b * &b;
+        if (n >> i) & 1 == 0 {
+            a = f2k;
+            b = f2k1;
+        } else {
+            b = &f2k + &f2k1;
+            a = f2k1;
+        }
+    }
+    a
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The simplest possible model: add, one step at a time.
+    fn fib_by_addition(n: u64) -> BigUint {
+        let (mut a, mut b) = (BigUint::from(0u8), BigUint::from(1u8));
+        for _ in 0..n {
+            let next = &a + &b;
+            a = std::mem::replace(&mut b, next);
+        }
+        a
+    }
+
+    fn as_big(f: Natural) -> BigUint {
+        f.into_big()
+    }
+
+    #[test]
+    fn first_values() {
+        let expected = [0u128, 1, 1, 2, 3, 5, 8, 13, 21, 34, 55];
+        for (n, want) in expected.iter().enumerate() {
+            assert_eq!(fib(n as u64), Ok(Natural::Small(*want)));
+        }
+    }
+
+    #[test]
+    fn table_boundary() {
+        assert!(matches!(fib(MAX_U128_N), Ok(Natural::Small(_))));
+        // fib(187) overflows u128 and must come back big and exact, not wrapped.
+        let f187 = as_big(fib(MAX_U128_N + 1).unwrap());
+        assert!(f187.bits() > 128);
+        assert_eq!(f187, fib_by_addition(187));
+    }
+
+    #[test]
+    fn matches_addition_model_across_the_switch() {
+        for n in 0..1200 {
+            assert_eq!(as_big(fib(n).unwrap()), fib_by_addition(n), "n = {n}");
+        }
+    }
+
+    #[test]
+    fn large_n_matches_model_and_known_digits() {
+        let f = as_big(fib(10_000).unwrap());
+        assert_eq!(f, fib_by_addition(10_000));
+        let digits = f.to_string();
+        assert_eq!(digits.len(), 2090);
+        assert!(digits.starts_with("33644764876431783266"));
+    }
+
+    #[test]
+    fn too_large_is_refused_up_front() {
+        assert_eq!(fib(MAX_N + 1), Err(FibError::TooLarge));
+        assert_eq!(fib(u64::MAX), Err(FibError::TooLarge));
+    }
+}

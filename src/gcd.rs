@@ -1,0 +1,169 @@
+//! Greatest common divisor of two non-negative integers of any size.
+//!
+//! Plain Rust, no pyo3. Signs are the binding's business: `gcd(a, b) == gcd(|a|, |b|)`.
+
+use crate::natural::Natural;
+use num_bigint::BigUint;
+use num_integer::Integer;
+
+/// Binary (Stein's) gcd on machine words: no division, `gcd(0, b) == b`.
+pub fn gcd_u64(mut a: u64, mut b: u64) -> u64 {
+    if a == 0 {
+        return b;
+    }
+    if b == 0 {
+        return a;
+    }
+    let shift = (a | b).trailing_zeros();
+    a >>= a.trailing_zeros();
+    loop {
+        b >>= b.trailing_zeros();
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        b -= a;
+        if b == 0 {
+            return a << shift;
+        }
+    }
+}
+
+/// gcd on 128-bit words; drops to [`gcd_u64`] as soon as both operands fit in 64 bits.
+pub fn gcd_u128(mut a: u128, mut b: u128) -> u128 {
+    // One Euclid step shrinks a huge/small pair to two small ones at once.
+    if a < b {
+        std::mem::swap(&mut a, &mut b);
+    }
+    if let Ok(small) = u64::try_from(b) {
+        if small == 0 {
+            return a;
+        }
+        return u128::from(gcd_u64((a % b) as u64, small));
+    }
+    let shift = (a | b).trailing_zeros();
+    a >>= a.trailing_zeros();
+    loop {
+        b >>= b.trailing_zeros();
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        b -= a;
+        if b == 0 {
+            return a << shift;
+        }
+        if let (Ok(x), Ok(y)) = (u64::try_from(a), u64::try_from(b)) {
+            return u128::from(gcd_u64(x, y)) << shift;
+        }
+    }
+}
+
+/// The greatest common divisor; `gcd(0, 0) == 0`.
+pub fn gcd(a: Natural, b: Natural) -> Natural {
+    match (a, b) {
+        (Natural::Small(x), Natural::Small(y)) => Natural::Small(gcd_u128(x, y)),
+        (Natural::Big(big), Natural::Small(small)) | (Natural::Small(small), Natural::Big(big)) => {
+            if small == 0 {
+                return Natural::Big(big);
+            }
+            // big mod small fits in 128 bits: one big division, then machine words.
+            let rest = u128::try_from(big % small).expect("remainder is below a u128 divisor");
+            Natural::Small(gcd_u128(rest, small))
+        }
+        (Natural::Big(x), Natural::Big(y)) => Natural::from_big(gcd_big(&x, &y)),
+    }
+}
+
+fn gcd_big(a: &BigUint, b: &BigUint) -> BigUint {
+    a.gcd(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The simplest possible model: Euclid by remainders.
+    fn euclid(mut a: BigUint, mut b: BigUint) -> BigUint {
+        while b != BigUint::ZERO {
+            let r = &a % &b;
+            a = std::mem::replace(&mut b, r);
+        }
+        a
+    }
+
+    fn big(n: u128) -> BigUint {
+        BigUint::from(n)
+    }
+
+    #[test]
+    fn zeros_follow_math_gcd() {
+        assert_eq!(gcd_u64(0, 0), 0);
+        assert_eq!(gcd_u64(0, 5), 5);
+        assert_eq!(gcd_u64(5, 0), 5);
+        assert_eq!(gcd_u128(0, 0), 0);
+        assert_eq!(gcd_u128(0, u128::MAX), u128::MAX);
+        assert_eq!(gcd(Natural::Small(0), Natural::Small(0)), Natural::Small(0));
+        let huge = BigUint::from(3u8).pow(300);
+        assert_eq!(
+            gcd(Natural::Small(0), Natural::Big(huge.clone())),
+            Natural::Big(huge)
+        );
+    }
+
+    #[test]
+    fn small_values_match_euclid() {
+        for a in 0..200u64 {
+            for b in 0..200u64 {
+                assert_eq!(
+                    big(u128::from(gcd_u64(a, b))),
+                    euclid(big(a.into()), big(b.into()))
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn word_boundaries_match_euclid() {
+        let edges = [
+            1u128,
+            2,
+            3,
+            (1 << 63) - 1,
+            1 << 63,
+            (1 << 64) - 1,
+            1 << 64,
+            (1 << 64) + 1,
+            (1 << 127) - 1,
+            1 << 127,
+            u128::MAX,
+            123_456_789,
+            987_654_321,
+            // fib(111) and fib(123), the combo workload's operands.
+            70_492_524_767_089_125_814_114,
+            22_698_374_052_006_863_956_975_682,
+        ];
+        for &a in &edges {
+            for &b in &edges {
+                assert_eq!(big(gcd_u128(a, b)), euclid(big(a), big(b)), "{a} {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn mixed_and_big_operands_match_euclid() {
+        let x = BigUint::from(2u8).pow(200) * 3u8 * 5u8;
+        let y = BigUint::from(2u8).pow(150) * 5u8 * 7u8;
+        let want = euclid(x.clone(), y.clone());
+        assert_eq!(
+            gcd(Natural::Big(x.clone()), Natural::Big(y)),
+            Natural::from_big(want)
+        );
+        assert_eq!(
+            gcd(Natural::Big(x.clone()), Natural::Small(90)),
+            Natural::Small(30)
+        );
+        assert_eq!(
+            gcd(Natural::Small(1 << 100), Natural::Big(x)),
+            Natural::Small(1 << 100)
+        );
+    }
+}

@@ -1,0 +1,11 @@
+//! pyrs: exact Fibonacci and GCD for Python.
+//!
+//! The algorithms live in [`fib`] and [`gcd`], plain Rust with no pyo3 import, tested with
+//! `cargo test`. [`python`] is the thin binding layer: argument conversion only.
+
+pub mod fib;
+pub mod gcd;
+pub mod natural;
+mod python;
+
+pyo3_stub_gen::define_stub_info_gatherer!(stub_info);
