@@ -46,6 +46,11 @@ $(RELEASE_STAMP): $(VENV_STAMP) $(RUST_SRC) pyproject.toml stubs/pyrs.pyi
 .PHONY: build
 build: $(RELEASE_STAMP) ## Build the extension in release mode into .venv (maturin develop --release)
 
+.PHONY: dev
+dev: stubs $(VENV_STAMP) ## Inner loop: debug build into .venv + regenerated stubs (default VS Code build task)
+	maturin develop --profile dev-ext --quiet
+	@rm -f $(RELEASE_STAMP)
+
 .PHONY: stubs
 stubs: $(VENV_STAMP) ## Regenerate stubs/pyrs.pyi from the Rust source (pyo3-stub-gen)
 	cargo run --quiet --bin stub_gen

@@ -6,9 +6,9 @@ import random
 from typing import Any
 
 import pytest
-import pyrs_reference
 
 import pyrs
+import pyrs_reference
 
 # Where the implementation changes representation: u64 results end at fib(93), the u128
 # table at fib(186); fast doubling takes over from there.

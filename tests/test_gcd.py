@@ -7,9 +7,9 @@ import random
 from typing import Any
 
 import pytest
-import pyrs_reference
 
 import pyrs
+import pyrs_reference
 
 EDGES = [
     0,

@@ -58,5 +58,5 @@ def test_wrong_call_is_an_error() -> None:
     (error,) = errors
     assert error["rule"] == "reportArgumentType"
     assert error["range"]["start"]["line"] == 4  # 0-based: `pyrs.gcd("4", 6)`
-    assert '"Literal[\'4\']"' in error["message"]
+    assert "\"Literal['4']\"" in error["message"]
     assert "SupportsIndex" in error["message"]
