@@ -14,7 +14,7 @@ pub const MAX_U128_N: u64 = 186;
 pub const MAX_N: u64 = 1_000_000_000;
 
 /// `fib(0..=186)`, computed at compile time.
-static TABLE: [u128; MAX_U128_N as usize + 1] = build_table();
+pub static FIB_U128: [u128; MAX_U128_N as usize + 1] = build_table();
 
 const fn build_table() -> [u128; MAX_U128_N as usize + 1] {
     let mut table = [0u128; MAX_U128_N as usize + 1];
@@ -36,7 +36,7 @@ pub enum FibError {
 
 /// `fib(n)` from the table when it fits in a `u128`.
 pub fn fib_u128(n: u64) -> Option<u128> {
-    TABLE.get(usize::try_from(n).ok()?).copied()
+    FIB_U128.get(usize::try_from(n).ok()?).copied()
 }
 
 /// The exact `n`-th Fibonacci number (`fib(0) = 0`, `fib(1) = 1`).
@@ -62,8 +62,8 @@ fn fib_big(n: u64) -> BigUint {
         shift -= 1;
     }
     let k = n >> shift;
-    let mut a = BigUint::from(TABLE[k as usize]);
-    let mut b = BigUint::from(TABLE[k as usize + 1]);
+    let mut a = BigUint::from(FIB_U128[k as usize]);
+    let mut b = BigUint::from(FIB_U128[k as usize + 1]);
     for i in (0..shift).rev() {
         let two_b_minus_a = (&b << 1u32) - &a;
         let f2k = &a * &two_b_minus_a;

@@ -6,6 +6,8 @@
 pub mod fib;
 pub mod gcd;
 pub mod natural;
+#[cfg(feature = "python")]
 mod python;
 
+#[cfg(feature = "python")]
 pyo3_stub_gen::define_stub_info_gatherer!(stub_info);

@@ -11,6 +11,7 @@ use crate::natural::Natural;
 use num_bigint::{BigInt, Sign};
 use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::{ffi, IntoPyObjectExt};
 use pyo3_stub_gen::derive::gen_stub_pyfunction;
 use std::os::raw::c_int;
@@ -23,8 +24,10 @@ const DETACH_FIB_N: u64 = 6_000;
 
 /// A Python int, read without raising for the common sizes.
 enum PyInteger {
-    /// Fits in an `i64`.
+    /// Fits in an `i64`: one C call, no allocation.
     Word(i64),
+    /// Fits in an `i128`: the combo workload's 77- and 84-bit Fibonacci numbers.
+    Wide(i128),
     /// Any other size.
     Big(BigInt),
 }
@@ -33,6 +36,7 @@ impl PyInteger {
     fn is_negative(&self) -> bool {
         match self {
             PyInteger::Word(w) => *w < 0,
+            PyInteger::Wide(w) => *w < 0,
             PyInteger::Big(b) => b.sign() == Sign::Minus,
         }
     }
@@ -40,6 +44,7 @@ impl PyInteger {
     fn magnitude(self) -> Natural {
         match self {
             PyInteger::Word(w) => Natural::Small(u128::from(w.unsigned_abs())),
+            PyInteger::Wide(w) => Natural::Small(w.unsigned_abs()),
             PyInteger::Big(b) => Natural::from_big(b.into_parts().1),
         }
     }
@@ -72,7 +77,42 @@ fn to_integer(obj: &Bound<'_, PyAny>, func: &str, arg: &str) -> PyResult<PyInteg
     if overflow == 0 {
         return Ok(PyInteger::Word(word));
     }
+    if let Some(wide) = to_i128(&index) {
+        return Ok(PyInteger::Wide(wide));
+    }
     Ok(PyInteger::Big(index.extract::<BigInt>()?))
+}
+
+/// The int's value if it fits in an `i128`. PyO3's own `extract::<i128>()` would also do, but
+/// it re-runs `__index__` and raises `OverflowError` for bigger ints; this returns `None`.
+#[cfg(not(Py_3_13))]
+fn to_i128(int: &Bound<'_, PyAny>) -> Option<i128> {
+    let mut bytes = [0u8; 16];
+    // SAFETY: `int` is an int (checked by the caller); `bytes` has room for the 16 bytes asked.
+    let status = unsafe {
+        ffi::_PyLong_AsByteArray(int.as_ptr().cast(), bytes.as_mut_ptr(), bytes.len(), 1, 1)
+    };
+    if status < 0 {
+        // Too big for 128 bits: drop the OverflowError and take the big-integer path.
+        drop(PyErr::take(int.py()));
+        return None;
+    }
+    Some(i128::from_le_bytes(bytes))
+}
+
+/// The int's value if it fits in an `i128` (Python 3.13+: asks the size, never raises).
+#[cfg(Py_3_13)]
+fn to_i128(int: &Bound<'_, PyAny>) -> Option<i128> {
+    let mut bytes = [0u8; 16];
+    // SAFETY: `int` is an int; the buffer holds the 16 bytes passed as its size. Flags -1:
+    // native byte order, signed.
+    let needed =
+        unsafe { ffi::PyLong_AsNativeBytes(int.as_ptr(), bytes.as_mut_ptr().cast(), 16, -1) };
+    if needed < 0 {
+        drop(PyErr::take(int.py()));
+        return None;
+    }
+    (needed <= 16).then(|| i128::from_ne_bytes(bytes))
 }
 
 fn natural_to_py(py: Python<'_>, value: Natural) -> PyResult<Py<PyAny>> {
@@ -83,6 +123,21 @@ fn natural_to_py(py: Python<'_>, value: Natural) -> PyResult<Py<PyAny>> {
         },
         Natural::Big(b) => b.into_py_any(py),
     }
+}
+
+/// `fib(0..=186)` as Python ints, built once: returning one is a reference-count increment
+/// instead of a 128-bit conversion and an allocation.
+static SMALL_FIBS: PyOnceLock<Vec<Py<PyAny>>> = PyOnceLock::new();
+
+fn small_fib(py: Python<'_>, n: u64) -> PyResult<Option<Py<PyAny>>> {
+    let table = SMALL_FIBS.get_or_try_init(py, || {
+        fib::FIB_U128
+            .iter()
+            .map(|&f| natural_to_py(py, Natural::Small(f)))
+            .collect::<PyResult<Vec<_>>>()
+    })?;
+    let found = usize::try_from(n).ok().and_then(|i| table.get(i));
+    Ok(found.map(|int| int.clone_ref(py)))
 }
 
 /// Return the n-th Fibonacci number, exactly: fib(0) == 0, fib(1) == 1.
@@ -113,8 +168,11 @@ fn fib_py(
     };
     let n = match n {
         PyInteger::Word(w) => w.unsigned_abs(),
-        PyInteger::Big(_) => return Err(too_large()),
+        PyInteger::Wide(_) | PyInteger::Big(_) => return Err(too_large()),
     };
+    if let Some(cached) = small_fib(py, n)? {
+        return Ok(cached);
+    }
     let result = if n <= DETACH_FIB_N {
         fib::fib(n)
     } else {
