@@ -35,7 +35,10 @@ def fib_fast_doubling(n: SupportsIndex) -> int:
 
 def gcd(a: SupportsIndex, b: SupportsIndex) -> int:
     """Greatest common divisor by recursive Euclid; same results as math.gcd for two ints."""
-    a, b = index(a), index(b)
+    return _euclid(index(a), index(b))
+
+
+def _euclid(a: int, b: int) -> int:
     if b == 0:
         return abs(a)
-    return gcd(b, a % b)
+    return _euclid(b, a % b)
