@@ -7,54 +7,47 @@ use num_bigint::BigUint;
 use num_integer::Integer;
 
 /// Binary (Stein's) gcd on machine words: no division, `gcd(0, b) == b`.
-pub fn gcd_u64(mut a: u64, mut b: u64) -> u64 {
-    if a == 0 {
-        return b;
-    }
-    if b == 0 {
-        return a;
+///
+/// Branch-free inner step: with both odd, `gcd(u, v) == gcd(min(u, v), |u - v|)` and
+/// `|u - v|` is even, so its factors of two can go. Mispredicted swaps, not arithmetic, are
+/// what a textbook loop spends its time on.
+pub fn gcd_u64(a: u64, b: u64) -> u64 {
+    if a == 0 || b == 0 {
+        return a | b;
     }
     let shift = (a | b).trailing_zeros();
-    a >>= a.trailing_zeros();
-    loop {
-        b >>= b.trailing_zeros();
-        if a > b {
-            std::mem::swap(&mut a, &mut b);
-        }
-        b -= a;
-        if b == 0 {
-            return a << shift;
-        }
+    let mut u = a >> a.trailing_zeros();
+    let mut v = b >> b.trailing_zeros();
+    while u != v {
+        let diff = u.abs_diff(v);
+        u = u.min(v);
+        v = diff >> diff.trailing_zeros();
     }
+    u << shift
 }
 
 /// gcd on 128-bit words; drops to [`gcd_u64`] as soon as both operands fit in 64 bits.
-pub fn gcd_u128(mut a: u128, mut b: u128) -> u128 {
-    // One Euclid step shrinks a huge/small pair to two small ones at once.
-    if a < b {
-        std::mem::swap(&mut a, &mut b);
-    }
-    if let Ok(small) = u64::try_from(b) {
-        if small == 0 {
-            return a;
+pub fn gcd_u128(a: u128, b: u128) -> u128 {
+    let (big, small) = if a >= b { (a, b) } else { (b, a) };
+    // One Euclid step turns a wide/narrow pair into two narrow ones at once.
+    if let Ok(narrow) = u64::try_from(small) {
+        if narrow == 0 {
+            return big;
         }
-        return u128::from(gcd_u64((a % b) as u64, small));
+        return u128::from(gcd_u64((big % small) as u64, narrow));
     }
     let shift = (a | b).trailing_zeros();
-    a >>= a.trailing_zeros();
-    loop {
-        b >>= b.trailing_zeros();
-        if a > b {
-            std::mem::swap(&mut a, &mut b);
-        }
-        b -= a;
-        if b == 0 {
-            return a << shift;
-        }
-        if let (Ok(x), Ok(y)) = (u64::try_from(a), u64::try_from(b)) {
+    let mut u = a >> a.trailing_zeros();
+    let mut v = b >> b.trailing_zeros();
+    while u != v {
+        if let (Ok(x), Ok(y)) = (u64::try_from(u), u64::try_from(v)) {
             return u128::from(gcd_u64(x, y)) << shift;
         }
+        let diff = u.abs_diff(v);
+        u = u.min(v);
+        v = diff >> diff.trailing_zeros();
     }
+    u << shift
 }
 
 /// The greatest common divisor; `gcd(0, 0) == 0`.
