@@ -3,7 +3,7 @@
 //! Plain Rust, no pyo3: the binding layer in `python.rs` only converts arguments.
 
 use crate::natural::Natural;
-use num_bigint::BigUint;
+use dashu_int::UBig;
 
 /// Largest `n` whose Fibonacci number fits in a `u128` (`fib(186)` < 2^128 <= `fib(187)`).
 pub const MAX_U128_N: u64 = 186;
@@ -50,42 +50,64 @@ pub fn fib(n: u64) -> Result<Natural, FibError> {
     Ok(Natural::Big(fib_big(n)))
 }
 
-/// Fast doubling, seeded from the table: O(log n) big multiplications.
+/// Doubling on the pair `(F(k-1), F(k))`, seeded from the table: O(log n) big squarings.
 ///
-/// With `a = F(k)`, `b = F(k+1)`:
-/// `F(2k) = a * (2b - a)` and `F(2k+1) = a^2 + b^2`.
-fn fib_big(n: u64) -> BigUint {
-    // Start from the longest prefix of n's bits whose F(k) and F(k+1) are both in the table.
-    let bits = u64::BITS - n.leading_zeros();
-    let mut shift = bits;
-    while shift > 0 && (n >> (shift - 1)) < MAX_U128_N {
+/// Each step needs two squarings where textbook fast doubling needs two squarings and a
+/// multiplication (squaring is the cheaper operation):
+/// `F(2k+1) = 4F(k)^2 - F(k-1)^2 + 2(-1)^k`, `F(2k-1) = F(k)^2 + F(k-1)^2`,
+/// `F(2k) = F(2k+1) - F(2k-1)`.
+/// The last step, the most expensive, computes only `F(n)`, with one multiplication:
+/// `F(2k) = F(k) (F(k) + 2F(k-1))`, `F(2k+1) = (2F(k) + F(k-1)) (2F(k) - F(k-1)) + 2(-1)^k`.
+fn fib_big(n: u64) -> UBig {
+    // Start from the longest prefix k of n's bits with F(k) in the table (k >= 1).
+    let mut shift = u64::BITS - n.leading_zeros();
+    while shift > 0 && (n >> (shift - 1)) <= MAX_U128_N {
         shift -= 1;
     }
-    let k = n >> shift;
-    let mut a = BigUint::from(FIB_U128[k as usize]);
-    let mut b = BigUint::from(FIB_U128[k as usize + 1]);
-    for i in (0..shift).rev() {
-        let two_b_minus_a = (&b << 1u32) - &a;
-        let f2k = &a * &two_b_minus_a;
-        let f2k1 = &a * &a + &b * &b;
-        if (n >> i) & 1 == 0 {
-            a = f2k;
-            b = f2k1;
+    let mut k = n >> shift;
+    let mut prev = UBig::from(FIB_U128[k as usize - 1]); // F(k-1)
+    let mut cur = UBig::from(FIB_U128[k as usize]); // F(k)
+    let two = UBig::from(2u8);
+    for i in (1..shift).rev() {
+        let prev_sq = prev.sqr();
+        let cur_sq = cur.sqr();
+        let mut next_odd = (&cur_sq << 2) - &prev_sq; // F(2k+1), before the +-2
+        if k % 2 == 0 {
+            next_odd += &two;
         } else {
-            b = &f2k + &f2k1;
-            a = f2k1;
+            next_odd -= &two;
+        }
+        let next_prev_odd = cur_sq + prev_sq; // F(2k-1)
+        let next_even = &next_odd - &next_prev_odd; // F(2k)
+        if (n >> i) & 1 == 0 {
+            (prev, cur, k) = (next_prev_odd, next_even, 2 * k);
+        } else {
+            (prev, cur, k) = (next_even, next_odd, 2 * k + 1);
         }
     }
-    a
+    // Last step: bit 0 of n.
+    if n & 1 == 0 {
+        let lucas = &cur + (&prev << 1); // L(k) = F(k) + 2F(k-1)
+        cur * lucas
+    } else {
+        let twice = &cur << 1;
+        let product = (&twice + &prev) * (twice - prev);
+        if k % 2 == 0 {
+            product + two
+        } else {
+            product - two
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use dashu_int::ops::BitTest;
 
     /// The simplest possible model: add, one step at a time.
-    fn fib_by_addition(n: u64) -> BigUint {
-        let (mut a, mut b) = (BigUint::from(0u8), BigUint::from(1u8));
+    fn fib_by_addition(n: u64) -> UBig {
+        let (mut a, mut b) = (UBig::ZERO, UBig::ONE);
         for _ in 0..n {
             let next = &a + &b;
             a = std::mem::replace(&mut b, next);
@@ -93,7 +115,7 @@ mod tests {
         a
     }
 
-    fn as_big(f: Natural) -> BigUint {
+    fn as_big(f: Natural) -> UBig {
         f.into_big()
     }
 
@@ -110,7 +132,7 @@ mod tests {
         assert!(matches!(fib(MAX_U128_N), Ok(Natural::Small(_))));
         // fib(187) overflows u128 and must come back big and exact, not wrapped.
         let f187 = as_big(fib(MAX_U128_N + 1).unwrap());
-        assert!(f187.bits() > 128);
+        assert!(f187.bit_len() > 128);
         assert_eq!(f187, fib_by_addition(187));
     }
 

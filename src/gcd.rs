@@ -3,8 +3,7 @@
 //! Plain Rust, no pyo3. Signs are the binding's business: `gcd(a, b) == gcd(|a|, |b|)`.
 
 use crate::natural::Natural;
-use num_bigint::BigUint;
-use num_integer::Integer;
+use dashu_int::ops::Gcd;
 
 /// Binary (Stein's) gcd on machine words: no division, `gcd(0, b) == b`.
 ///
@@ -59,32 +58,29 @@ pub fn gcd(a: Natural, b: Natural) -> Natural {
                 return Natural::Big(big);
             }
             // big mod small fits in 128 bits: one big division, then machine words.
-            let rest = u128::try_from(big % small).expect("remainder is below a u128 divisor");
-            Natural::Small(gcd_u128(rest, small))
+            Natural::Small(gcd_u128(big % small, small))
         }
-        (Natural::Big(x), Natural::Big(y)) => Natural::from_big(gcd_big(&x, &y)),
+        // Both non-zero (a `Big` never is), as dashu's gcd requires. Lehmer's algorithm.
+        (Natural::Big(x), Natural::Big(y)) => Natural::from_big((&x).gcd(&y)),
     }
-}
-
-fn gcd_big(a: &BigUint, b: &BigUint) -> BigUint {
-    a.gcd(b)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use dashu_int::UBig;
 
     /// The simplest possible model: Euclid by remainders.
-    fn euclid(mut a: BigUint, mut b: BigUint) -> BigUint {
-        while b != BigUint::ZERO {
+    fn euclid(mut a: UBig, mut b: UBig) -> UBig {
+        while b != UBig::ZERO {
             let r = &a % &b;
             a = std::mem::replace(&mut b, r);
         }
         a
     }
 
-    fn big(n: u128) -> BigUint {
-        BigUint::from(n)
+    fn big(n: u128) -> UBig {
+        UBig::from(n)
     }
 
     #[test]
@@ -95,7 +91,7 @@ mod tests {
         assert_eq!(gcd_u128(0, 0), 0);
         assert_eq!(gcd_u128(0, u128::MAX), u128::MAX);
         assert_eq!(gcd(Natural::Small(0), Natural::Small(0)), Natural::Small(0));
-        let huge = BigUint::from(3u8).pow(300);
+        let huge = UBig::from(3u8).pow(300);
         assert_eq!(
             gcd(Natural::Small(0), Natural::Big(huge.clone())),
             Natural::Big(huge)
@@ -143,8 +139,8 @@ mod tests {
 
     #[test]
     fn mixed_and_big_operands_match_euclid() {
-        let x = BigUint::from(2u8).pow(200) * 3u8 * 5u8;
-        let y = BigUint::from(2u8).pow(150) * 5u8 * 7u8;
+        let x = UBig::from(2u8).pow(200) * UBig::from(15u8);
+        let y = UBig::from(2u8).pow(150) * UBig::from(35u8);
         let want = euclid(x.clone(), y.clone());
         assert_eq!(
             gcd(Natural::Big(x.clone()), Natural::Big(y)),

@@ -1,17 +1,18 @@
 //! A non-negative integer in the narrowest representation that holds it exactly.
 
-use num_bigint::BigUint;
+use dashu_int::ops::BitTest;
+use dashu_int::UBig;
 
 /// Machine-width while the value fits in 128 bits, a big integer only beyond.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Natural {
     Small(u128),
-    Big(BigUint),
+    Big(UBig),
 }
 
 impl Natural {
     /// Narrows a big integer back to `Small` when it fits, so callers can take the fast path.
-    pub fn from_big(big: BigUint) -> Self {
+    pub fn from_big(big: UBig) -> Self {
         match u128::try_from(&big) {
             Ok(small) => Natural::Small(small),
             Err(_) => Natural::Big(big),
@@ -22,13 +23,13 @@ impl Natural {
     pub fn bits(&self) -> u64 {
         match self {
             Natural::Small(s) => u64::from(u128::BITS - s.leading_zeros()),
-            Natural::Big(b) => b.bits(),
+            Natural::Big(b) => b.bit_len() as u64,
         }
     }
 
-    pub fn into_big(self) -> BigUint {
+    pub fn into_big(self) -> UBig {
         match self {
-            Natural::Small(s) => BigUint::from(s),
+            Natural::Small(s) => UBig::from(s),
             Natural::Big(b) => b,
         }
     }
@@ -40,9 +41,9 @@ mod tests {
 
     #[test]
     fn from_big_narrows_exactly_at_128_bits() {
-        let max = BigUint::from(u128::MAX);
+        let max = UBig::from(u128::MAX);
         assert_eq!(Natural::from_big(max.clone()), Natural::Small(u128::MAX));
-        let over = max + 1u8;
+        let over = max + UBig::ONE;
         assert_eq!(Natural::from_big(over.clone()), Natural::Big(over));
     }
 
@@ -51,6 +52,6 @@ mod tests {
         assert_eq!(Natural::Small(0).bits(), 0);
         assert_eq!(Natural::Small(1).bits(), 1);
         assert_eq!(Natural::Small(u128::MAX).bits(), 128);
-        assert_eq!(Natural::Big(BigUint::from(1u8) << 200u32).bits(), 201);
+        assert_eq!(Natural::Big(UBig::ONE << 200).bits(), 201);
     }
 }

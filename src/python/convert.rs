@@ -2,14 +2,15 @@
 //!
 //! A call from Python spends more time converting its arguments than computing a small gcd,
 //! so ints of up to 128 bits are read without allocating and without ever raising (a failed
-//! `extract::<i64>()` builds an `OverflowError`: ~100 ns). Bigger ints go through PyO3's
-//! `BigInt` conversion.
+//! `extract::<i64>()` builds an `OverflowError`: ~100 ns). Bigger ints are converted in O(size)
+//! to and from [`UBig`].
 
 use crate::natural::Natural;
-use num_bigint::{BigInt, Sign};
+use dashu_int::{UBig, Word};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::{ffi, IntoPyObjectExt};
+use pyo3::types::PyBytes;
+use pyo3::{ffi, intern, IntoPyObjectExt};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// An integer argument: its sign and magnitude.
@@ -59,11 +60,65 @@ pub fn to_integer(obj: &Bound<'_, PyAny>, func: &str, arg: &str) -> PyResult<Int
             magnitude,
         });
     }
-    let (sign, magnitude) = index.extract::<BigInt>()?.into_parts();
+    let (negative, magnitude) = to_big(&index)?;
     Ok(Integer {
-        negative: sign == Sign::Minus,
+        negative,
         magnitude: Natural::from_big(magnitude),
     })
+}
+
+/// Sign and magnitude of an int of any size.
+fn to_big(int: &Bound<'_, PyAny>) -> PyResult<(bool, UBig)> {
+    #[cfg(not(any(Py_LIMITED_API, PyPy, GraalPy, Py_3_12)))]
+    if DIGITS_30_BIT.load(Ordering::Relaxed) {
+        // SAFETY: `int` is an int on CPython < 3.12, whose layout `read_big_digits` reads.
+        return Ok(unsafe { read_big_digits(int.as_ptr()) });
+    }
+    // Any other interpreter: through int's public methods, still O(size).
+    let py = int.py();
+    let negative = int.lt(0)?;
+    let magnitude = int.abs()?;
+    let bits: usize = magnitude
+        .call_method0(intern!(py, "bit_length"))?
+        .extract()?;
+    let bytes = magnitude.call_method1(
+        intern!(py, "to_bytes"),
+        (bits.div_ceil(8), intern!(py, "little")),
+    )?;
+    Ok((
+        negative,
+        UBig::from_le_bytes(bytes.cast::<PyBytes>()?.as_bytes()),
+    ))
+}
+
+/// Sign and magnitude of a CPython < 3.12 int, repacking its 30-bit digits into words.
+///
+/// # Safety
+/// `int` must point to a live `int` object of CPython < 3.12 with 30-bit digits.
+#[cfg(not(any(Py_LIMITED_API, PyPy, GraalPy, Py_3_12)))]
+unsafe fn read_big_digits(int: *mut ffi::PyObject) -> (bool, UBig) {
+    let size = unsafe { (*int.cast::<ffi::PyVarObject>()).ob_size };
+    let count = size.unsigned_abs();
+    let digits = unsafe {
+        int.cast::<u8>()
+            .add(size_of::<ffi::PyVarObject>())
+            .cast::<u32>()
+    };
+    let mut words: Vec<Word> = Vec::with_capacity((count * 30).div_ceil(Word::BITS as usize));
+    let (mut pending, mut pending_bits) = (0u128, 0u32);
+    for i in 0..count {
+        pending |= u128::from(unsafe { digits.add(i).read() }) << pending_bits;
+        pending_bits += 30;
+        if pending_bits >= Word::BITS {
+            words.push(pending as Word);
+            pending >>= Word::BITS;
+            pending_bits -= Word::BITS;
+        }
+    }
+    if pending_bits > 0 {
+        words.push(pending as Word);
+    }
+    (size < 0, UBig::from_words(&words))
 }
 
 /// Sign and magnitude of an int whose magnitude fits in 128 bits; `None` for bigger ones.
@@ -151,6 +206,23 @@ pub fn natural_to_py(py: Python<'_>, value: Natural) -> PyResult<Py<PyAny>> {
             Ok(word) => word.into_py_any(py),
             Err(_) => s.into_py_any(py),
         },
-        Natural::Big(b) => b.into_py_any(py),
+        Natural::Big(b) => big_to_py(py, &b),
     }
+}
+
+fn big_to_py(py: Python<'_>, big: &UBig) -> PyResult<Py<PyAny>> {
+    let bytes = big.to_le_bytes();
+    // SAFETY: the pointer and length describe `bytes`, alive for the call; both functions
+    // return a new reference or NULL with an exception set.
+    #[cfg(not(Py_3_13))]
+    let int = unsafe { ffi::_PyLong_FromByteArray(bytes.as_ptr(), bytes.len(), 1, 0) };
+    #[cfg(Py_3_13)]
+    let int = unsafe {
+        ffi::PyLong_FromUnsignedNativeBytes(
+            bytes.as_ptr().cast(),
+            bytes.len(),
+            ffi::Py_ASNATIVEBYTES_LITTLE_ENDIAN,
+        )
+    };
+    Ok(unsafe { Bound::from_owned_ptr_or_err(py, int) }?.unbind())
 }
