@@ -32,6 +32,8 @@ const fn build_table() -> [u128; MAX_U128_N as usize + 1] {
 pub enum FibError {
     /// `n > MAX_N`: the result would be too large to compute in reasonable memory and time.
     TooLarge,
+    /// The caller's `stop` check asked to give up (e.g. on Ctrl-C).
+    Stopped,
 }
 
 /// `fib(n)` from the table when it fits in a `u128`.
@@ -41,13 +43,19 @@ pub fn fib_u128(n: u64) -> Option<u128> {
 
 /// The exact `n`-th Fibonacci number (`fib(0) = 0`, `fib(1) = 1`).
 pub fn fib(n: u64) -> Result<Natural, FibError> {
+    fib_until(n, &|| false)
+}
+
+/// [`fib`], giving up with [`FibError::Stopped`] if `stop()` returns true; it is called
+/// between the O(log n) doubling steps.
+pub fn fib_until(n: u64, stop: &dyn Fn() -> bool) -> Result<Natural, FibError> {
     if let Some(small) = fib_u128(n) {
         return Ok(Natural::Small(small));
     }
     if n > MAX_N {
         return Err(FibError::TooLarge);
     }
-    Ok(Natural::Big(fib_big(n)))
+    fib_big(n, stop).map(Natural::Big)
 }
 
 /// Doubling on the pair `(F(k-1), F(k))`, seeded from the table: O(log n) big squarings.
@@ -58,7 +66,7 @@ pub fn fib(n: u64) -> Result<Natural, FibError> {
 /// `F(2k) = F(2k+1) - F(2k-1)`.
 /// The last step, the most expensive, computes only `F(n)`, with one multiplication:
 /// `F(2k) = F(k) (F(k) + 2F(k-1))`, `F(2k+1) = (2F(k) + F(k-1)) (2F(k) - F(k-1)) + 2(-1)^k`.
-fn fib_big(n: u64) -> UBig {
+fn fib_big(n: u64, stop: &dyn Fn() -> bool) -> Result<UBig, FibError> {
     // Start from the longest prefix k of n's bits with F(k) in the table (k >= 1).
     let mut shift = u64::BITS - n.leading_zeros();
     while shift > 0 && (n >> (shift - 1)) <= MAX_U128_N {
@@ -69,6 +77,9 @@ fn fib_big(n: u64) -> UBig {
     let mut cur = UBig::from(FIB_U128[k as usize]); // F(k)
     let two = UBig::from(2u8);
     for i in (1..shift).rev() {
+        if stop() {
+            return Err(FibError::Stopped);
+        }
         let prev_sq = prev.sqr();
         let cur_sq = cur.sqr();
         let mut next_odd = (&cur_sq << 2) - &prev_sq; // F(2k+1), before the +-2
@@ -85,8 +96,11 @@ fn fib_big(n: u64) -> UBig {
             (prev, cur, k) = (next_even, next_odd, 2 * k + 1);
         }
     }
+    if stop() {
+        return Err(FibError::Stopped);
+    }
     // Last step: bit 0 of n.
-    if n & 1 == 0 {
+    Ok(if n & 1 == 0 {
         let lucas = &cur + (&prev << 1); // L(k) = F(k) + 2F(k-1)
         cur * lucas
     } else {
@@ -97,7 +111,7 @@ fn fib_big(n: u64) -> UBig {
         } else {
             product - two
         }
-    }
+    })
 }
 
 #[cfg(test)]
@@ -150,6 +164,23 @@ mod tests {
         let digits = f.to_string();
         assert_eq!(digits.len(), 2090);
         assert!(digits.starts_with("33644764876431783266"));
+    }
+
+    #[test]
+    fn stop_is_honoured_between_steps() {
+        assert_eq!(fib_until(100_000, &|| true), Err(FibError::Stopped));
+        // Table values need no steps, so there is nothing to stop.
+        assert_eq!(
+            fib_until(MAX_U128_N, &|| true),
+            Ok(Natural::Small(FIB_U128[186]))
+        );
+        let calls = std::cell::Cell::new(0);
+        let stop_on_third = || {
+            calls.set(calls.get() + 1);
+            calls.get() == 3
+        };
+        assert_eq!(fib_until(100_000, &stop_on_third), Err(FibError::Stopped));
+        assert_eq!(calls.get(), 3);
     }
 
     #[test]

@@ -6,12 +6,13 @@
 //! argument. Long computations run with the GIL released.
 
 mod convert;
+mod interrupt;
 
 use crate::fib::{self, FibError};
 use crate::gcd;
 use crate::natural::Natural;
 use convert::{natural_to_py, to_integer};
-use pyo3::exceptions::{PyOverflowError, PyValueError};
+use pyo3::exceptions::{PyOverflowError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3_stub_gen::derive::gen_stub_pyfunction;
@@ -21,6 +22,9 @@ use pyo3_stub_gen::derive::gen_stub_pyfunction;
 const DETACH_BITS: u64 = 4096;
 /// `fib(n)` has about `0.694 * n` bits: this is `fib`'s equivalent of [`DETACH_BITS`].
 const DETACH_FIB_N: u64 = 6_000;
+/// From here on (about a millisecond of work) `fib` runs on a worker thread so that Ctrl-C
+/// interrupts it; the ~30 us thread start is then noise.
+const INTERRUPTIBLE_FIB_N: u64 = 300_000;
 
 /// `fib(0..=186)` as Python ints, built once: returning one is a reference-count increment
 /// instead of a 128-bit conversion and an allocation.
@@ -72,12 +76,16 @@ fn fib_py(
     }
     let result = if n <= DETACH_FIB_N {
         fib::fib(n)
-    } else {
+    } else if n < INTERRUPTIBLE_FIB_N {
         py.detach(|| fib::fib(n))
+    } else {
+        interrupt::run_interruptible(py, move |stop| fib::fib_until(n, stop))?
     };
     match result {
         Ok(value) => natural_to_py(py, value),
         Err(FibError::TooLarge) => Err(too_large()),
+        // Only an abandoned call stops early, and its result is never read.
+        Err(FibError::Stopped) => Err(PyRuntimeError::new_err("fib() was stopped")),
     }
 }
 
