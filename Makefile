@@ -16,7 +16,7 @@ export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 export PATH := $(BIN):$(PATH)
 export PYTHONPATH := $(CURDIR)/reference
 
-RUST_SRC := Cargo.toml Cargo.lock $(shell find src -name '*.rs')
+RUST_SRC := Cargo.toml Cargo.lock build.rs $(shell find src -name '*.rs')
 VENV_STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 RELEASE_STAMP := target/.develop-release

@@ -8,6 +8,7 @@ pub mod gcd;
 pub mod natural;
 #[cfg(feature = "python")]
 mod python;
+pub mod source_hash;
 
 #[cfg(feature = "python")]
 pyo3_stub_gen::define_stub_info_gatherer!(stub_info);

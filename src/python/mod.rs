@@ -7,6 +7,7 @@
 
 mod convert;
 mod interrupt;
+mod staleness;
 
 use crate::fib::{self, FibError};
 use crate::gcd;
@@ -122,6 +123,7 @@ fn gcd_py(
 #[pymodule]
 fn pyrs(m: &Bound<'_, PyModule>) -> PyResult<()> {
     convert::init(m.py())?;
+    staleness::warn_if_stale(m.py())?;
     m.add_function(wrap_pyfunction!(fib_py, m)?)?;
     m.add_function(wrap_pyfunction!(gcd_py, m)?)?;
     Ok(())
