@@ -30,6 +30,8 @@ $(VENV_STAMP): requirements-dev.txt
 	test -x $(PY) || $(PYTHON3) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check pip==26.3
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@# tools/ on the venv's path: `python -m pyrs_doctor` works from anywhere in the venv.
+	echo "$(CURDIR)/tools" > "$$($(PY) -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/pyrs-tools.pth"
 	touch $@
 
 $(BENCH_STAMP): requirements-bench.txt $(VENV_STAMP)
@@ -63,6 +65,12 @@ stubs-check: $(VENV_STAMP) ## Fail with a diff if stubs/pyrs.pyi is not what the
 demo: stubs build ## Quick start: set up, build (release), regenerate stubs, run the combo benchmark
 	$(PY) bench/combo.py
 
+.PHONY: bench
+bench: build $(BENCH_STAMP) ## Full comparison (with gmpy2): combo, fib/gcd growth + chart, threads
+	$(PY) bench/combo.py
+	$(PY) bench/growth.py --chart bench/results/growth.png
+	$(PY) bench/threads.py
+
 .PHONY: test
 test: rust-test lint pytest pyright stubs-check ## Everything CI checks
 	@echo "make test: all checks passed"
@@ -91,6 +99,18 @@ pytest: build ## pytest: parity with the reference and math.gcd, errors, typing 
 .PHONY: pyright
 pyright: build ## pyright (strict, from [tool.pyright]) on every Python file
 	pyright
+
+.PHONY: doctor
+doctor: $(VENV_STAMP) ## Explain why the editor is red, and print the command that fixes each problem
+	$(PY) -m pyrs_doctor
+
+.PHONY: watch
+watch: $(VENV_STAMP) ## Rebuild extension + stubs on every save of a Rust file (opt-in loop)
+	$(PY) tools/watch.py
+
+.PHONY: loop-bench
+loop-bench: $(VENV_STAMP) ## Time edit -> importable -> stubs regenerated, vs rustimport
+	$(PY) bench/dev_loop.py
 
 .PHONY: clean
 clean: ## Remove build outputs (keeps .venv)
