@@ -188,4 +188,40 @@ mod tests {
         assert_eq!(fib(MAX_N + 1), Err(FibError::TooLarge));
         assert_eq!(fib(u64::MAX), Err(FibError::TooLarge));
     }
+
+    mod properties {
+        use super::*;
+        use dashu_int::IBig;
+        use proptest::prelude::*;
+
+        fn signed(n: u64) -> IBig {
+            IBig::from(fib(n).unwrap().into_big())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(64))]
+
+            #[test]
+            fn matches_addition_model(n in 0u64..3000) {
+                prop_assert_eq!(fib(n).unwrap().into_big(), fib_by_addition(n));
+            }
+
+            /// Cassini: F(n-1) F(n+1) - F(n)^2 = (-1)^n, each term computed on its own.
+            #[test]
+            fn cassini_identity(n in 1u64..300_000) {
+                let lhs = signed(n - 1) * signed(n + 1) - signed(n).sqr();
+                let want = if n % 2 == 0 { IBig::ONE } else { -IBig::ONE };
+                prop_assert_eq!(lhs, want);
+            }
+
+            /// F(m + n) = F(m) F(n + 1) + F(m - 1) F(n): mixes table and doubling results.
+            #[test]
+            fn addition_identity(m in 1u64..100_000, n in 0u64..100_000) {
+                let lhs = fib(m + n).unwrap().into_big();
+                let rhs = fib(m).unwrap().into_big() * fib(n + 1).unwrap().into_big()
+                    + fib(m - 1).unwrap().into_big() * fib(n).unwrap().into_big();
+                prop_assert_eq!(lhs, rhs);
+            }
+        }
+    }
 }

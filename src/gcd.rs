@@ -155,4 +155,52 @@ mod tests {
             Natural::Small(1 << 100)
         );
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn euclid_u128(mut a: u128, mut b: u128) -> u128 {
+            while b != 0 {
+                (a, b) = (b, a % b);
+            }
+            a
+        }
+
+        /// Naturals of up to 512 bits, biased toward word boundaries and shared factors.
+        fn natural() -> impl Strategy<Value = UBig> {
+            prop_oneof![
+                prop::collection::vec(any::<u64>(), 0..8).prop_map(|w| UBig::from_words(&w)),
+                (0u32..520, any::<bool>()).prop_map(|(bits, minus_one)| {
+                    let power = UBig::ONE << bits as usize;
+                    if minus_one && bits > 0 {
+                        power - UBig::ONE
+                    } else {
+                        power
+                    }
+                }),
+            ]
+        }
+
+        proptest! {
+            #[test]
+            fn gcd_u64_matches_euclid(a: u64, b: u64) {
+                prop_assert_eq!(u128::from(gcd_u64(a, b)), euclid_u128(a.into(), b.into()));
+            }
+
+            #[test]
+            fn gcd_u128_matches_euclid(a: u128, b: u128) {
+                prop_assert_eq!(gcd_u128(a, b), euclid_u128(a, b));
+            }
+
+            #[test]
+            fn gcd_matches_euclid_at_any_size(a in natural(), b in natural(), k in natural()) {
+                // Multiply by a common factor so the answer is rarely 1.
+                let (a, b) = (a * &k, b * &k);
+                let want = euclid(a.clone(), b.clone());
+                let got = gcd(Natural::from_big(a), Natural::from_big(b));
+                prop_assert_eq!(got, Natural::from_big(want));
+            }
+        }
+    }
 }
