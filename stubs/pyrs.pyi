@@ -7,7 +7,7 @@ __all__ = [
     "gcd",
 ]
 
-def fib(n: typing.SupportsIndex) -> int:
+def fib(n: typing.SupportsIndex, /) -> int:
     r"""
     Return the n-th Fibonacci number, exactly: fib(0) == 0, fib(1) == 1.
     
@@ -17,7 +17,7 @@ def fib(n: typing.SupportsIndex) -> int:
     objects with __index__ are accepted, as with math.gcd).
     """
 
-def gcd(a: typing.SupportsIndex, b: typing.SupportsIndex) -> int:
+def gcd(a: typing.SupportsIndex, b: typing.SupportsIndex, /) -> int:
     r"""
     Return the greatest common divisor of a and b, exactly like math.gcd.
     

@@ -45,8 +45,8 @@ def test_pyright_sees_the_generated_signatures() -> None:
     revealed = [d["message"] for d in diagnostics if d["severity"] == "information"]
     assert [d for d in diagnostics if d["severity"] != "information"] == []
     assert revealed == [
-        'Type of "pyrs.gcd" is "(a: SupportsIndex, b: SupportsIndex) -> int"',
-        'Type of "pyrs.fib" is "(n: SupportsIndex) -> int"',
+        'Type of "pyrs.gcd" is "(a: SupportsIndex, b: SupportsIndex, /) -> int"',
+        'Type of "pyrs.fib" is "(n: SupportsIndex, /) -> int"',
         'Type of "pyrs.gcd(4, 6)" is "int"',
     ]
 

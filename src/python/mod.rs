@@ -50,7 +50,7 @@ fn small_fib(py: Python<'_>, n: u64) -> PyResult<Option<Py<PyAny>>> {
 /// objects with __index__ are accepted, as with math.gcd).
 #[gen_stub_pyfunction]
 #[gen_stub(override_return_type(type_repr = "int"))]
-#[pyfunction(name = "fib")]
+#[pyfunction(name = "fib", signature = (n, /))]
 fn fib_py(
     py: Python<'_>,
     #[gen_stub(override_type(type_repr = "typing.SupportsIndex", imports = ("typing")))] n: &Bound<
@@ -97,7 +97,7 @@ fn fib_py(
 /// refused, bool and objects with __index__ are accepted).
 #[gen_stub_pyfunction]
 #[gen_stub(override_return_type(type_repr = "int"))]
-#[pyfunction(name = "gcd")]
+#[pyfunction(name = "gcd", signature = (a, b, /))]
 fn gcd_py(
     py: Python<'_>,
     #[gen_stub(override_type(type_repr = "typing.SupportsIndex", imports = ("typing")))] a: &Bound<
