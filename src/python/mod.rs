@@ -119,7 +119,15 @@ fn gcd_py(
     natural_to_py(py, result)
 }
 
-/// Exact Fibonacci and GCD for every Python int, compiled from Rust.
+/// The module docstring, written once for both the runtime (`pyrs.__doc__`) and the stub.
+macro_rules! module_doc {
+    () => {
+        "Exact Fibonacci and GCD for every Python int, compiled from Rust."
+    };
+}
+pyo3_stub_gen::module_doc!("pyrs", "{}", module_doc!());
+
+#[doc = module_doc!()]
 #[pymodule]
 fn pyrs(m: &Bound<'_, PyModule>) -> PyResult<()> {
     convert::init(m.py())?;
