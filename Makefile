@@ -72,7 +72,7 @@ bench: build $(BENCH_STAMP) ## Full comparison (with gmpy2): combo, fib/gcd grow
 	$(PY) bench/threads.py
 
 .PHONY: test
-test: rust-test lint pytest pyright stubs-check ## Everything CI checks
+test: rust-test lint pytest pyright stubs-check fuzz-smoke ## Everything CI checks
 	@echo "make test: all checks passed"
 
 .PHONY: rust-test
@@ -83,6 +83,8 @@ rust-test: $(VENV_STAMP) ## cargo test (the pure-Rust core)
 lint: $(VENV_STAMP) ## cargo fmt --check, clippy -D warnings, ruff check + format --check
 	cargo fmt --all --check
 	cargo clippy --quiet --all-targets -- -D warnings
+	cargo fmt --manifest-path fuzz/Cargo.toml --check
+	cargo clippy --quiet --manifest-path fuzz/Cargo.toml --all-targets -- -D warnings
 	ruff check .
 	ruff format --check .
 
@@ -99,6 +101,15 @@ pytest: build ## pytest: parity with the reference and math.gcd, errors, typing 
 .PHONY: pyright
 pyright: build ## pyright (strict, from [tool.pyright]) on every Python file
 	pyright
+
+FUZZ_SECONDS ?= 300
+.PHONY: fuzz
+fuzz: $(VENV_STAMP) ## Fuzz the Rust core (cargo fuzz): every target for FUZZ_SECONDS (300) each
+	tools/fuzz.sh $(FUZZ_SECONDS)
+
+.PHONY: fuzz-smoke
+fuzz-smoke: $(VENV_STAMP) ## The bounded fuzz run of make test: 10 s per target
+	tools/fuzz.sh 10
 
 .PHONY: doctor
 doctor: $(VENV_STAMP) ## Explain why the editor is red, and print the command that fixes each problem

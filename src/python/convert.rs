@@ -35,14 +35,18 @@ pub fn init(py: Python<'_>) -> PyResult<()> {
 /// any other error from `__index__` propagates unchanged, as with `math.gcd`.
 pub fn to_integer(obj: &Bound<'_, PyAny>, func: &str, arg: &str) -> PyResult<Integer> {
     let py = obj.py();
-    // SAFETY: `obj` is a live object; PyLong_Check only reads its type.
-    let index = if unsafe { ffi::PyLong_Check(obj.as_ptr()) } != 0 {
+    // Exact ints are read as they are. Anything else, int subclasses (and bool) included, goes
+    // through PyNumber_Index, which returns an exact int (Python 3.10+): a subclass's
+    // overridden methods can never change the value read, as with math.gcd.
+    // SAFETY: `obj` is a live object; PyLong_CheckExact only reads its type.
+    let index = if unsafe { ffi::PyLong_CheckExact(obj.as_ptr()) } != 0 {
         obj.clone()
     } else {
         // SAFETY: PyNumber_Index returns a new reference or NULL with an exception set.
         unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyNumber_Index(obj.as_ptr())) }.map_err(
             |err| {
-                if err.is_instance_of::<PyTypeError>(py) {
+                // Exactly TypeError: a subclass raised by __index__ keeps its class.
+                if err.get_type(py).is(py.get_type::<PyTypeError>()) {
                     let why = err.value(py).to_string();
                     let named = PyTypeError::new_err(format!("{func}() argument '{arg}': {why}"));
                     named.set_cause(py, Some(err));

@@ -1,0 +1,101 @@
+"""Thread safety: 8 threads calling fib and gcd at once, with operands from one word to 10^4
+bits (so some calls hold the GIL, others release it, and the longest fib calls run on a
+worker thread of their own), all get the right answers."""
+
+from __future__ import annotations
+
+import math
+import random
+import sys
+import threading
+from collections.abc import Callable, Generator
+from contextlib import contextmanager
+
+import pyrs
+import pyrs_reference
+
+THREADS = 8
+ROUNDS = 5  # each thread makes every call of the workload this many times, in its own order
+
+# One call: (label, thunk, expected result).
+Call = tuple[str, Callable[[], int], int]
+
+
+def gcd_call(a: int, b: int) -> Call:
+    return (
+        f"gcd({a.bit_length()}-bit, {b.bit_length()}-bit)",
+        lambda: pyrs.gcd(a, b),
+        math.gcd(a, b),
+    )
+
+
+def fib_call(n: int) -> Call:
+    return (f"fib({n})", lambda: pyrs.fib(n), pyrs_reference.fib_fast_doubling(n))
+
+
+def workload() -> list[Call]:
+    """A fixed mix of sizes; expected values computed up front, by math.gcd and the reference."""
+    rng = random.Random(20261125)
+
+    def signed(x: int) -> int:
+        return x if rng.random() < 0.5 else -x
+
+    def common_pair(bits: int, common_bits: int) -> tuple[int, int]:
+        common = rng.getrandbits(common_bits) | 1
+        return signed(rng.getrandbits(bits) * common), signed(rng.getrandbits(bits) * common)
+
+    calls: list[Call] = []
+    calls += [gcd_call(signed(rng.getrandbits(62)), rng.getrandbits(62)) for _ in range(60)]
+    calls += [gcd_call(*common_pair(100, 40)) for _ in range(40)]
+    # More than 4096 bits: worked on with the GIL released.
+    calls += [gcd_call(*common_pair(10_000, 2_000)) for _ in range(10)]
+    calls += [gcd_call(rng.getrandbits(3_000), signed(rng.getrandbits(100))) for _ in range(10)]
+    calls += [fib_call(rng.randrange(0, 187)) for _ in range(60)]
+    calls += [fib_call(rng.randrange(187, 6_001)) for _ in range(30)]
+    # From 6001 on, fib runs with the GIL released; from 300_000 on a worker thread.
+    calls += [fib_call(rng.randrange(6_001, 200_001)) for _ in range(10)]
+    calls += [fib_call(rng.randrange(300_000, 400_001)) for _ in range(2)]
+    return calls
+
+
+@contextmanager
+def frequent_thread_switches() -> Generator[None, None, None]:
+    """Make the interpreter hand the GIL around every few microseconds, not every 5 ms."""
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(old)
+
+
+def test_eight_threads_get_correct_answers() -> None:
+    calls = workload()
+    start = threading.Barrier(THREADS)
+    wrong: list[str] = []
+    errors: list[BaseException] = []
+    done = [0] * THREADS
+
+    def worker(index: int) -> None:
+        order = [call for _ in range(ROUNDS) for call in calls]
+        random.Random(index).shuffle(order)
+        try:
+            start.wait()
+            for label, thunk, expected in order:
+                got = thunk()
+                if got != expected:
+                    wrong.append(f"thread {index}: {label} gave a wrong result")
+                done[index] += 1
+        except BaseException as error:  # reported below, whatever it is (panics included)
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
+    with frequent_thread_switches():
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a thread hung"
+    assert not errors, errors
+    assert not wrong, wrong[:10]
+    assert done == [ROUNDS * len(calls)] * THREADS
