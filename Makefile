@@ -50,7 +50,7 @@ build: $(RELEASE_STAMP) ## Build the extension in release mode into .venv (matur
 
 .PHONY: dev
 dev: stubs $(VENV_STAMP) ## Inner loop: debug build into .venv + regenerated stubs (default VS Code build task)
-	maturin develop --profile dev-ext --quiet
+	maturin develop --uv --profile dev-ext --quiet
 	@rm -f $(RELEASE_STAMP)
 
 .PHONY: stubs

@@ -12,7 +12,10 @@ fn main() {
     #[cfg(feature = "python")]
     pyo3_build_config::use_pyo3_cfgs();
 
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Read at run time: `env!` would freeze the folder the build script was first compiled
+    // in, and cargo reuses that compiled script after the checkout moves.
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest);
     let hash = source_hash::source_hash(root).expect("cannot read the crate's sources");
     println!("cargo:rustc-env=PYRS_SOURCE_HASH={hash:016x}");
     println!("cargo:rustc-env=PYRS_SOURCE_ROOT={}", root.display());

@@ -24,6 +24,7 @@ def stub_diff(root: Path) -> str:
             ["cargo", "run", "--quiet", "--bin", "stub_gen", "--", tmp],
             cwd=root,
             check=True,
+            timeout=900,  # a cold debug build of pyo3 takes minutes on two cores
         )
         fresh = (Path(tmp) / STUB.name).read_text().splitlines(keepends=True)
     committed = (root / STUB).read_text().splitlines(keepends=True)

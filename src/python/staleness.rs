@@ -10,11 +10,11 @@ use pyo3::prelude::*;
 use std::ffi::CString;
 use std::path::Path;
 
-/// Set to any value to skip the check (e.g. in a deployment that keeps the source folder).
+/// Set to 1 to skip the check (e.g. in a deployment that keeps the source folder).
 const SKIP_VARIABLE: &str = "PYRS_SKIP_SOURCE_CHECK";
 
 pub fn warn_if_stale(py: Python<'_>) -> PyResult<()> {
-    if std::env::var_os(SKIP_VARIABLE).is_some() {
+    if std::env::var_os(SKIP_VARIABLE).is_some_and(|value| value == "1") {
         return Ok(());
     }
     let root = Path::new(env!("PYRS_SOURCE_ROOT"));
