@@ -119,7 +119,7 @@ def measure_pyrs(copy: Path, env: dict[str, str], repeat: int, cold: bool, uv: b
     first = dev_loop_env.run_dev(copy, env)
     check_current(copy, env)
     label = "cold: empty target folder" if cold else "first build of a fresh copy (deps built)"
-    rows.append(row(f"pyrs make dev, {label}", first))
+    rows.append(row(f"pyrs, pip install, {label}", first))
     body: list[DevTimes] = []
     for _ in range(repeat):
         before = sha256(installed_extension(copy, env))
@@ -130,11 +130,11 @@ def measure_pyrs(copy: Path, env: dict[str, str], repeat: int, cold: bool, uv: b
             raise RuntimeError("the body edit did not change the installed extension")
         body.append(times)
     for index, times in enumerate(body):
-        rows.append(row(f"pyrs make dev, body edit #{index + 1} (warm)", times))
+        rows.append(row(f"pyrs, pip install, body edit #{index + 1} (warm)", times))
     if len(body) > 1:
         rows.append(
             Row(
-                "pyrs make dev, body edit, median",
+                "pyrs, pip install, body edit, median",
                 statistics.median(t.stubs_ready for t in body),
                 statistics.median(t.total for t in body),
                 "",
@@ -144,11 +144,11 @@ def measure_pyrs(copy: Path, env: dict[str, str], repeat: int, cold: bool, uv: b
         dev_loop_env.toggle_body_edit(copy)
         times = dev_loop_env.run_dev(copy, env, develop_options=["--uv"])
         check_current(copy, env)
-        rows.append(row("pyrs make dev, body edit, `maturin develop --uv`", times))
+        rows.append(row("pyrs make dev (uv install), body edit (warm)", times))
     dev_loop_env.add_function(copy, "lcm")
     times = dev_loop_env.run_dev(copy, env)
     check_current(copy, env, "lcm")
-    rows.append(row("pyrs make dev, new #[pyfunction] (warm)", times))
+    rows.append(row("pyrs, pip install, new #[pyfunction] (warm)", times))
     return rows
 
 
