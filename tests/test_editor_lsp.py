@@ -29,9 +29,9 @@ from editor_support import (
     first_doc_line,
     position_of,
     site_packages,
-    strip_jsonc,
 )
 from lsprotocol import types
+from vscode_jsonc import strip_jsonc
 
 import pyrs
 

@@ -28,6 +28,7 @@ from typing import Any, cast
 
 import tomllib
 from check_stubs import STUB, stub_diff
+from vscode_jsonc import strip_jsonc
 
 VENV_PYTHON = Path(".venv") / "bin" / "python"
 VENV_PYRIGHT = Path(".venv") / "bin" / "pyright"
@@ -74,56 +75,6 @@ def fail(name: str, message: str, fix: str) -> Result:
 
 
 # --- reading the configuration files -----------------------------------------------------
-
-
-def strip_jsonc(text: str) -> str:
-    """JSON with comments (VS Code's settings format) to JSON: drops ``//`` and ``/* */``
-    comments and trailing commas, never touching string contents."""
-    out: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        char = text[i]
-        if char == '"':
-            j = i + 1
-            while j < n and text[j] != '"':
-                j += 2 if text[j] == "\\" else 1
-            out.append(text[i : j + 1])
-            i = j + 1
-        elif text.startswith("//", i):
-            end = text.find("\n", i)
-            i = n if end < 0 else end
-        elif text.startswith("/*", i):
-            end = text.find("*/", i + 2)
-            if end < 0:
-                raise ValueError("unterminated /* comment")
-            out.append("\n" * text.count("\n", i, end))  # keep line numbers for errors
-            i = end + 2
-        else:
-            out.append(char)
-            i += 1
-    return _drop_trailing_commas("".join(out))
-
-
-def _drop_trailing_commas(text: str) -> str:
-    out: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        char = text[i]
-        if char == '"':
-            j = i + 1
-            while j < n and text[j] != '"':
-                j += 2 if text[j] == "\\" else 1
-            out.append(text[i : j + 1])
-            i = j + 1
-            continue
-        if char == ",":
-            rest = text[i + 1 :].lstrip()
-            if rest[:1] in ("}", "]"):
-                i += 1
-                continue
-        out.append(char)
-        i += 1
-    return "".join(out)
 
 
 def read_settings(root: Path) -> dict[str, Any]:
