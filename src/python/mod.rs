@@ -23,8 +23,8 @@ use pyo3_stub_gen::derive::gen_stub_pyfunction;
 const DETACH_BITS: u64 = 4096;
 /// `fib(n)` has about `0.694 * n` bits: this is `fib`'s equivalent of [`DETACH_BITS`].
 const DETACH_FIB_N: u64 = 6_000;
-/// From here on (about a millisecond of work) `fib` runs on a worker thread so that Ctrl-C
-/// interrupts it; the ~30 us thread start is then noise.
+/// From here on (about a millisecond of work) `fib` runs on the calling thread's worker (see
+/// `interrupt.rs`) so that Ctrl-C interrupts it; the hand-off costs microseconds.
 const INTERRUPTIBLE_FIB_N: u64 = 300_000;
 
 /// `fib(0..=186)` as Python ints, built once: returning one is a reference-count increment
