@@ -1,6 +1,6 @@
 //! Exact Fibonacci numbers: a `u128` table for small `n`, fast doubling on big integers beyond.
 //!
-//! Plain Rust, no pyo3: the binding layer in `python.rs` only converts arguments.
+//! Plain Rust, no pyo3: the binding layer in `python/` only converts arguments.
 
 use crate::natural::Natural;
 use dashu_int::UBig;

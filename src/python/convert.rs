@@ -1,17 +1,19 @@
 //! Python int <-> [`Natural`], the binding's hot path.
 //!
 //! A call from Python spends more time converting its arguments than computing a small gcd,
-//! so ints of up to 128 bits are read without allocating and without ever raising (a failed
-//! `extract::<i64>()` builds an `OverflowError`: ~100 ns). Bigger ints are converted in O(size)
-//! to and from [`UBig`].
+//! so ints are read straight from CPython's 30-bit digits: no allocation and no exception for
+//! ints of up to 128 bits, one O(size) repacking into words beyond. Only the header in front
+//! of the digits differs between versions (see [`layout`]); every branch runs in the version
+//! matrix of `make test` (3.10 and 3.11 take one, 3.12 and 3.13 the other).
 
-use crate::natural::Natural;
-use dashu_int::{UBig, Word};
-use pyo3::exceptions::PyTypeError;
+use crate::natural::{Natural, DIGIT_BITS};
+use dashu_int::UBig;
+use pyo3::exceptions::{PyImportError, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
-use pyo3::{ffi, intern, IntoPyObjectExt};
-use std::sync::atomic::{AtomicBool, Ordering};
+use pyo3::{ffi, IntoPyObjectExt};
+
+#[cfg(any(PyPy, GraalPy, Py_LIMITED_API))]
+compile_error!("the binding reads CPython's int layout: build it for CPython, without abi3");
 
 /// An integer argument: its sign and magnitude.
 pub struct Integer {
@@ -19,16 +21,55 @@ pub struct Integer {
     pub magnitude: Natural,
 }
 
-/// Set at module import when the interpreter stores ints as 30-bit digits in `u32`s (the
-/// CPython default; `sys.int_info` tells), enabling [`read_digits`].
-static DIGITS_30_BIT: AtomicBool = AtomicBool::new(false);
-
+/// CPython's digit size (`sys.int_info`) must be [`DIGIT_BITS`] bits in a `u32`, as on every
+/// official build; a `--enable-big-digits=15` build is refused at import, not read wrongly.
 pub fn init(py: Python<'_>) -> PyResult<()> {
     let info = py.import("sys")?.getattr("int_info")?;
     let bits: u32 = info.getattr("bits_per_digit")?.extract()?;
     let size: u32 = info.getattr("sizeof_digit")?.extract()?;
-    DIGITS_30_BIT.store(bits == 30 && size == 4, Ordering::Relaxed);
+    if (bits, size) != (DIGIT_BITS, 4) {
+        return Err(PyImportError::new_err(format!(
+            "this interpreter stores ints in {bits}-bit digits of {size} bytes; the extension \
+             reads {DIGIT_BITS}-bit digits of 4 bytes (every official CPython build)"
+        )));
+    }
     Ok(())
+}
+
+/// Where an exact int keeps its sign and digits, per CPython version.
+mod layout {
+    use pyo3::ffi;
+
+    /// Sign and digits (least significant first) of an exact int.
+    ///
+    /// # Safety
+    /// `int` must point to a live, exact `int`; the slice must not outlive it.
+    #[cfg(not(Py_3_12))]
+    pub unsafe fn sign_and_digits<'a>(int: *mut ffi::PyObject) -> (bool, &'a [u32]) {
+        // CPython < 3.12: `ob_size` of the variable-size header is the signed digit count,
+        // `digit ob_digit[]` follows the header.
+        let size = unsafe { (*int.cast::<ffi::PyVarObject>()).ob_size };
+        let digits = unsafe { int.cast::<u8>().add(size_of::<ffi::PyVarObject>()) };
+        let digits = unsafe { std::slice::from_raw_parts(digits.cast(), size.unsigned_abs()) };
+        (size < 0, digits)
+    }
+
+    /// Sign and digits (least significant first) of an exact int.
+    ///
+    /// # Safety
+    /// `int` must point to a live, exact `int`; the slice must not outlive it.
+    #[cfg(Py_3_12)]
+    pub unsafe fn sign_and_digits<'a>(int: *mut ffi::PyObject) -> (bool, &'a [u32]) {
+        // CPython 3.12+: a plain object header, then `uintptr_t lv_tag` (the digit count
+        // above 3 flag bits, the sign in the lowest two: 0 positive, 1 zero, 2 negative),
+        // then `digit ob_digit[]`.
+        let header = unsafe { int.cast::<u8>().add(size_of::<ffi::PyObject>()) };
+        let tag = unsafe { header.cast::<usize>().read() };
+        let digits = unsafe { header.add(size_of::<usize>()) };
+        let count = if tag & 3 == 1 { 0 } else { tag >> 3 };
+        let digits = unsafe { std::slice::from_raw_parts(digits.cast(), count) };
+        (tag & 3 == 2, digits)
+    }
 }
 
 /// `operator.index(obj)`, then its value. A `TypeError` names the function and argument;
@@ -57,150 +98,13 @@ pub fn to_integer(obj: &Bound<'_, PyAny>, func: &str, arg: &str) -> PyResult<Int
             },
         )?
     };
-    if let Some((negative, magnitude)) = to_u128_magnitude(&index) {
-        let magnitude = Natural::Small(magnitude);
-        return Ok(Integer {
-            negative,
-            magnitude,
-        });
-    }
-    let (negative, magnitude) = to_big(&index)?;
+    // SAFETY: `index` is an exact int, alive until the end of this function; the digits are
+    // copied out before it is released.
+    let (negative, digits) = unsafe { layout::sign_and_digits(index.as_ptr()) };
     Ok(Integer {
         negative,
-        magnitude: Natural::from_big(magnitude),
+        magnitude: Natural::from_digits(digits),
     })
-}
-
-/// Sign and magnitude of an int of any size.
-fn to_big(int: &Bound<'_, PyAny>) -> PyResult<(bool, UBig)> {
-    #[cfg(not(any(Py_LIMITED_API, PyPy, GraalPy, Py_3_12)))]
-    if DIGITS_30_BIT.load(Ordering::Relaxed) {
-        // SAFETY: `int` is an int on CPython < 3.12, whose layout `read_big_digits` reads.
-        return Ok(unsafe { read_big_digits(int.as_ptr()) });
-    }
-    // Any other interpreter: through int's public methods, still O(size).
-    let py = int.py();
-    let negative = int.lt(0)?;
-    let magnitude = int.abs()?;
-    let bits: usize = magnitude
-        .call_method0(intern!(py, "bit_length"))?
-        .extract()?;
-    let bytes = magnitude.call_method1(
-        intern!(py, "to_bytes"),
-        (bits.div_ceil(8), intern!(py, "little")),
-    )?;
-    Ok((
-        negative,
-        UBig::from_le_bytes(bytes.cast::<PyBytes>()?.as_bytes()),
-    ))
-}
-
-/// Sign and magnitude of a CPython < 3.12 int, repacking its 30-bit digits into words.
-///
-/// # Safety
-/// `int` must point to a live `int` object of CPython < 3.12 with 30-bit digits.
-#[cfg(not(any(Py_LIMITED_API, PyPy, GraalPy, Py_3_12)))]
-unsafe fn read_big_digits(int: *mut ffi::PyObject) -> (bool, UBig) {
-    let size = unsafe { (*int.cast::<ffi::PyVarObject>()).ob_size };
-    let count = size.unsigned_abs();
-    let digits = unsafe {
-        int.cast::<u8>()
-            .add(size_of::<ffi::PyVarObject>())
-            .cast::<u32>()
-    };
-    let mut words: Vec<Word> = Vec::with_capacity((count * 30).div_ceil(Word::BITS as usize));
-    let (mut pending, mut pending_bits) = (0u128, 0u32);
-    for i in 0..count {
-        pending |= u128::from(unsafe { digits.add(i).read() }) << pending_bits;
-        pending_bits += 30;
-        if pending_bits >= Word::BITS {
-            words.push(pending as Word);
-            pending >>= Word::BITS;
-            pending_bits -= Word::BITS;
-        }
-    }
-    if pending_bits > 0 {
-        words.push(pending as Word);
-    }
-    (size < 0, UBig::from_words(&words))
-}
-
-/// Sign and magnitude of an int whose magnitude fits in 128 bits; `None` for bigger ones.
-/// Never leaves an exception set.
-fn to_u128_magnitude(int: &Bound<'_, PyAny>) -> Option<(bool, u128)> {
-    #[cfg(not(any(Py_LIMITED_API, PyPy, GraalPy, Py_3_12)))]
-    if DIGITS_30_BIT.load(Ordering::Relaxed) {
-        // SAFETY: `int` is an int on CPython < 3.12, whose layout `read_digits` reads.
-        return unsafe { read_digits(int.as_ptr()) };
-    }
-    let mut overflow = 0;
-    // SAFETY: `int` is an int, so this cannot fail; out-of-range sets `overflow`, not an error.
-    let word = unsafe { ffi::PyLong_AsLongLongAndOverflow(int.as_ptr(), &mut overflow) };
-    if overflow == 0 {
-        return Some((word < 0, u128::from(word.unsigned_abs())));
-    }
-    to_i128(int).map(|wide| (wide < 0, wide.unsigned_abs()))
-}
-
-/// Reads a CPython < 3.12 int in place: `ob_size` is the signed digit count, followed by
-/// 30-bit digits, least significant first. Five digits hold 150 bits: accept up to 128.
-///
-/// # Safety
-/// `int` must point to a live `int` object of CPython < 3.12 with 30-bit digits.
-#[cfg(not(any(Py_LIMITED_API, PyPy, GraalPy, Py_3_12)))]
-unsafe fn read_digits(int: *mut ffi::PyObject) -> Option<(bool, u128)> {
-    let size = unsafe { (*int.cast::<ffi::PyVarObject>()).ob_size };
-    let count = size.unsigned_abs();
-    if count > 5 {
-        return None;
-    }
-    // `digit ob_digit[]` follows the variable-size object header.
-    let digits = unsafe {
-        int.cast::<u8>()
-            .add(size_of::<ffi::PyVarObject>())
-            .cast::<u32>()
-    };
-    let mut magnitude = 0u128;
-    for i in (0..count).rev() {
-        let digit = unsafe { digits.add(i).read() };
-        if magnitude >> (128 - 30) != 0 {
-            return None;
-        }
-        magnitude = (magnitude << 30) | u128::from(digit);
-    }
-    Some((size < 0, magnitude))
-}
-
-/// The int's value if it fits in an `i128`. PyO3's own `extract::<i128>()` would also do, but
-/// it re-runs `__index__` and raises `OverflowError` for bigger ints; this returns `None`.
-#[cfg(not(Py_3_13))]
-fn to_i128(int: &Bound<'_, PyAny>) -> Option<i128> {
-    let mut bytes = [0u8; 16];
-    // SAFETY: `int` is an int; `bytes` has room for the 16 bytes asked for.
-    let status = unsafe {
-        ffi::_PyLong_AsByteArray(int.as_ptr().cast(), bytes.as_mut_ptr(), bytes.len(), 1, 1)
-    };
-    if status < 0 {
-        // Too big for 128 bits: drop the OverflowError and take the big-integer path.
-        drop(PyErr::take(int.py()));
-        return None;
-    }
-    Some(i128::from_le_bytes(bytes))
-}
-
-/// The int's value if it fits in an `i128` (Python 3.13+: asks the size, never raises).
-#[cfg(Py_3_13)]
-fn to_i128(int: &Bound<'_, PyAny>) -> Option<i128> {
-    let mut bytes = [0u8; 16];
-    // SAFETY: `int` is an int; the buffer holds the 16 bytes passed as its size. Flags -1:
-    // native byte order, signed.
-    let needed =
-        unsafe { ffi::PyLong_AsNativeBytes(int.as_ptr(), bytes.as_mut_ptr().cast(), 16, -1) };
-    if needed < 0 {
-        drop(PyErr::take(int.py()));
-        return None;
-    }
-    (needed <= 16).then(|| i128::from_ne_bytes(bytes))
 }
 
 /// A result as a Python int: machine-word conversions where they fit.
@@ -217,7 +121,8 @@ pub fn natural_to_py(py: Python<'_>, value: Natural) -> PyResult<Py<PyAny>> {
 fn big_to_py(py: Python<'_>, big: &UBig) -> PyResult<Py<PyAny>> {
     let bytes = big.to_le_bytes();
     // SAFETY: the pointer and length describe `bytes`, alive for the call; both functions
-    // return a new reference or NULL with an exception set.
+    // return a new reference or NULL with an exception set. pyo3 declares the private
+    // `_PyLong_FromByteArray` only before 3.13, which added `PyLong_FromUnsignedNativeBytes`.
     #[cfg(not(Py_3_13))]
     let int = unsafe { ffi::_PyLong_FromByteArray(bytes.as_ptr(), bytes.len(), 1, 0) };
     #[cfg(Py_3_13)]
