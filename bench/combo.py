@@ -1,16 +1,18 @@
-"""The combo workload: pure-Python reference vs pyrs (and gmpy2 when installed).
+"""The combo workload: pure-Python reference vs the extension (and gmpy2 when installed).
 
 One round = fib(111), gcd(that, 123456789), fib(123), gcd(that, 987654321): four calls from
 Python. Every implementation's answers are checked before it is timed; all are timed in this
 one process, interleaved, so the ratios hold on a noisy machine even when absolute times drift.
 
-Usage: python bench/combo.py [--rounds N] [--repeat K]
+Usage: python -m bench.combo [--rounds N] [--repeat K] [--json]
+(``--json``: the best time per round of each implementation, in seconds, for kit.matrix.)
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import operator
 import platform
 import sys
@@ -19,9 +21,11 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import pyrs
-import pyrs_reference
+
+import reference
 
 FIB_A, GCD_A, FIB_B, GCD_B = 111, 123_456_789, 123, 987_654_321
+MODULE = pyrs.__name__
 
 
 class Implementation(NamedTuple):
@@ -32,8 +36,8 @@ class Implementation(NamedTuple):
 
 def implementations() -> list[Implementation]:
     found = [
-        Implementation("pure Python", pyrs_reference.fib, pyrs_reference.gcd),
-        Implementation("pyrs", pyrs.fib, pyrs.gcd),
+        Implementation("pure Python", reference.fib, reference.gcd),
+        Implementation(MODULE, pyrs.fib, pyrs.gcd),
     ]
     try:
         # Benchmark-only peer (requirements-bench.txt), typed Any: loaded by name so pyright
@@ -78,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--rounds", type=int, default=20_000, help="rounds per timing sample")
     parser.add_argument("--repeat", type=int, default=7, help="timing samples per implementation")
+    parser.add_argument("--json", action="store_true", help="machine-readable best times")
     args = parser.parse_args(argv)
 
     impls = implementations()
@@ -95,6 +100,11 @@ def main(argv: list[str] | None = None) -> int:
             t = timeit.timeit(one_round(impl), number=args.rounds) / args.rounds
             best[impl.name] = min(best[impl.name], t)
 
+    if args.json:
+        keys = {"pure Python": "python", MODULE: "module", "gmpy2 (mpz)": "gmpy2"}
+        keys[FLOOR.name] = "floor"
+        print(json.dumps({keys[name]: t for name, t in best.items() if name in keys}))
+        return 0
     base = best[impls[0].name]
     print(
         f"combo workload, {platform.python_implementation()} {platform.python_version()}, ", end=""
@@ -104,10 +114,10 @@ def main(argv: list[str] | None = None) -> int:
     for impl in timed:
         t = best[impl.name]
         print(f"{impl.name:<17} {t * 1e9:>9.0f} ns {base / t:>8.1f}x")
-    pyrs_time = best["pyrs"]
+    module_time = best[MODULE]
     for peer in ("gmpy2 (mpz)", FLOOR.name):
         if peer in best:
-            print(f"pyrs / {peer}: {pyrs_time / best[peer]:.2f}")
+            print(f"{MODULE} / {peer}: {module_time / best[peer]:.2f}")
     return 0
 
 

@@ -1,6 +1,6 @@
 """Cost growth: exact fib(n) for n from 10 to 10^6 and gcd of 64- to 100,000-bit ints.
 
-Implementations: pyrs, the pure-Python references (loop and fast doubling), math.gcd, and
+Implementations: the extension, the pure-Python references (loop and fast doubling), math.gcd, and
 gmpy2 (GMP; timed including conversion of its result to a Python int). Every
 implementation's answer is checked against the others before it is timed. Prints one table
 per function with ratios, and writes a log-log chart (PNG) of time against n / bits.
@@ -21,10 +21,12 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from timing import best_time, format_time
-
 import pyrs
-import pyrs_reference
+
+import reference
+from bench.timing import best_time, format_time
+
+MODULE = pyrs.__name__
 
 Fn1 = Callable[[int], int]
 Fn2 = Callable[[int, int], int]
@@ -40,9 +42,9 @@ def load_gmpy2() -> Any | None:
 def fib_implementations(gmpy2: Any | None) -> dict[str, tuple[Fn1, int]]:
     """name -> (function, largest n worth timing)."""
     impls: dict[str, tuple[Fn1, int]] = {
-        "pyrs": (pyrs.fib, 10**6),
-        "Python fast doubling": (pyrs_reference.fib_fast_doubling, 10**6),
-        "Python loop": (pyrs_reference.fib, 10**5),
+        MODULE: (pyrs.fib, 10**6),
+        "Python fast doubling": (reference.fib_fast_doubling, 10**6),
+        "Python loop": (reference.fib, 10**5),
     }
     if gmpy2 is not None:
         impls["gmpy2"] = (lambda n: int(gmpy2.fib(n)), 10**6)
@@ -50,7 +52,7 @@ def fib_implementations(gmpy2: Any | None) -> dict[str, tuple[Fn1, int]]:
 
 
 def gcd_implementations(gmpy2: Any | None) -> dict[str, Fn2]:
-    impls: dict[str, Fn2] = {"pyrs": pyrs.gcd, "math.gcd": math.gcd}
+    impls: dict[str, Fn2] = {MODULE: pyrs.gcd, "math.gcd": math.gcd}
     if gmpy2 is not None:
         impls["gmpy2"] = lambda a, b: int(gmpy2.gcd(a, b))
     return impls
@@ -69,7 +71,7 @@ def gcd_operands(bits: int) -> tuple[int, int]:
 def sweep_fib(ns: Sequence[int], impls: dict[str, tuple[Fn1, int]]) -> dict[str, list[float]]:
     times: dict[str, list[float]] = {name: [] for name in impls}
     for n in ns:
-        want = pyrs_reference.fib_fast_doubling(n)
+        want = reference.fib_fast_doubling(n)
         for name, (func, limit) in impls.items():
             if n > limit:
                 times[name].append(math.nan)
@@ -96,7 +98,7 @@ def print_table(
     title: str, column: str, sizes: Sequence[int], times: dict[str, list[float]]
 ) -> None:
     names = list(times)
-    print(f"\n{title} (ratio = other's time / pyrs's time; > 1 means pyrs is faster)")
+    print(f"\n{title} (ratio = other's time / {MODULE}'s time; > 1 means {MODULE} is faster)")
     header = f"{column:>9} " + " ".join(f"{name:>22}" for name in names)
     print(header)
     for i, size in enumerate(sizes):
@@ -105,10 +107,10 @@ def print_table(
             t = times[name][i]
             if math.isnan(t):
                 cells.append(f"{'-':>22}")
-            elif name == "pyrs":
+            elif name == MODULE:
                 cells.append(f"{format_time(t):>22}")
             else:
-                cells.append(f"{format_time(t)} ({t / times['pyrs'][i]:5.2f}x)".rjust(22))
+                cells.append(f"{format_time(t)} ({t / times[MODULE][i]:5.2f}x)".rjust(22))
         print(f"{size:>9} " + " ".join(cells))
 
 
@@ -140,7 +142,7 @@ def write_chart(
         axes.grid(True, which="both", alpha=0.3)
         axes.legend()
     machine = f"{platform.machine()}, CPython {platform.python_version()}, release build"
-    fig.suptitle(f"pyrs cost growth ({machine})")
+    fig.suptitle(f"{MODULE} cost growth ({machine})")
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)

@@ -1,4 +1,4 @@
-"""Threads: pyrs releases the GIL for long computations.
+"""Threads: the extension releases the GIL for long computations.
 
 Times fib(N) alone, then two Python threads each computing fib(N) at once, while a third
 thread runs pure-Python code. With the GIL held, the pair would take twice the single time
@@ -17,7 +17,8 @@ import time
 from collections.abc import Callable
 
 import pyrs
-import pyrs_reference
+
+import reference
 
 
 def run_pair(n: int) -> float:
@@ -46,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     n = args.n
 
-    if pyrs.fib(n) != pyrs_reference.fib_fast_doubling(n):
+    if pyrs.fib(n) != reference.fib_fast_doubling(n):
         raise SystemExit(f"fib({n}) is wrong")
     single = min(_timed(lambda: pyrs.fib(n)) for _ in range(args.repeat))
     pair = min(run_pair(n) for _ in range(args.repeat))

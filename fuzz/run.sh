@@ -3,7 +3,7 @@
 # and print the executions per target and in total. Fails (non-zero exit) on the first crash,
 # with libFuzzer's report and the reproducer under fuzz/artifacts/TARGET/.
 #
-#   tools/fuzz.sh [SECONDS] [TARGET...]       e.g. tools/fuzz.sh 10 (smoke), tools/fuzz.sh 600
+#   fuzz/run.sh [SECONDS] [TARGET...]       e.g. fuzz/run.sh 10 (smoke), fuzz/run.sh 600
 #
 # Installs the pinned cargo-fuzz into .venv/bin if it is missing or another version. Works on
 # stable Rust: targets build without a sanitizer by default (pyrs's core has no `unsafe`);

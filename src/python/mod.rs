@@ -131,7 +131,7 @@ pyo3_stub_gen::module_doc!("pyrs", "{}", module_doc!());
 #[pymodule]
 fn pyrs(m: &Bound<'_, PyModule>) -> PyResult<()> {
     convert::init(m.py())?;
-    staleness::warn_if_stale(m.py())?;
+    staleness::warn_if_stale(m)?;
     m.add_function(wrap_pyfunction!(fib_py, m)?)?;
     m.add_function(wrap_pyfunction!(gcd_py, m)?)?;
     Ok(())

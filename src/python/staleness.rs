@@ -10,14 +10,19 @@ use pyo3::prelude::*;
 use std::ffi::CString;
 use std::path::Path;
 
-/// Set to 1 to skip the check (e.g. in a deployment that keeps the source folder).
-const SKIP_VARIABLE: &str = "PYRS_SKIP_SOURCE_CHECK";
-
-pub fn warn_if_stale(py: Python<'_>) -> PyResult<()> {
-    if std::env::var_os(SKIP_VARIABLE).is_some_and(|value| value == "1") {
+/// Warns if the sources in the folder this extension was built from changed since. Silenced
+/// by `<MODULE>_SKIP_SOURCE_CHECK=1` (e.g. a deployment that keeps the source folder); the
+/// kit's Python side (`kit/project.py`) derives the same variable name from the module's.
+pub fn warn_if_stale(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = module.py();
+    // `pyrs.pyrs` when maturin's package loads it: the package's name is the one users see.
+    let full_name = module.name()?;
+    let name = full_name.to_str()?.split('.').next().unwrap_or_default();
+    let skip_variable = format!("{}_SKIP_SOURCE_CHECK", name.to_uppercase());
+    if std::env::var_os(&skip_variable).is_some_and(|value| value == "1") {
         return Ok(());
     }
-    let root = Path::new(env!("PYRS_SOURCE_ROOT"));
+    let root = Path::new(env!("KIT_SOURCE_ROOT"));
     // A wheel installed away from the folder it was built in has nothing to compare with.
     if !root.join("Cargo.toml").is_file() {
         return Ok(());
@@ -25,12 +30,12 @@ pub fn warn_if_stale(py: Python<'_>) -> PyResult<()> {
     let Ok(current) = source_hash(root) else {
         return Ok(());
     };
-    if format!("{current:016x}") == env!("PYRS_SOURCE_HASH") {
+    if format!("{current:016x}") == env!("KIT_SOURCE_HASH") {
         return Ok(());
     }
     let message = format!(
-        "pyrs: stale build: the Rust sources in {} changed after this extension was built; \
-         rebuild with `make dev` there (or `maturin develop`). Set {SKIP_VARIABLE}=1 to \
+        "{name}: stale build: the Rust sources in {} changed after this extension was built; \
+         rebuild with `make dev` there (or `maturin develop`). Set {skip_variable}=1 to \
          silence this check.",
         root.display()
     );

@@ -1,47 +1,63 @@
-"""``python -m pyrs_doctor`` on a throwaway copy of the repo: all good as it is, and each way of
-breaking the editor set-up is named with the command that fixes it.
+"""``python -m kit.doctor`` on throwaway copies of the checkout: all good as it is, and each way
+of breaking the editor set-up is named with the command that fixes it.
 
-The copy holds the files git knows about, with ``.venv`` linked to the repo's (so it has an
-interpreter, pyright and the installed ``pyrs``); the repo itself is never written. The stub
-check builds the stub generator with ``CARGO_TARGET_DIR=target/doctor-check`` so that it stays
-warm between runs. Precondition: the repo's ``.venv`` holds a build of the current sources
-(``make build`` or ``make dev``; ``make pytest`` builds first).
+Each copy (``kit.sandbox.copy_checkout``) links its ``.venv`` to the repo's, read-only: an
+interpreter, pyright and the installed module. A breakage that must write into a venv gets
+one of its own instead (``own_venv``), never the repo's. The stub check builds in the
+"doctor" sandbox's target folder, which stays warm between runs. Precondition: the repo's
+``.venv`` holds a build of the current sources (``make build``; ``make pytest`` builds first).
+
+The doctor is given each copy through one fixed path, a link to it (``ALIAS``): the stub
+check's PYO3_PYTHON is derived from that path, and cargo rebuilds pyo3 whenever the value of
+PYO3_PYTHON changes, so a path per copy would cost a pyo3 build per test.
 """
 
 from __future__ import annotations
 
+import ast
+import json
 import os
 import re
 import shlex
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-try:
-    import dev_loop_env
-except ModuleNotFoundError:  # tools/ is not on the path (no .pth in this venv)
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
-    import dev_loop_env
+from kit import doctor, sandbox, vscode
+from kit.project import Project
 
-REPO = Path(__file__).resolve().parent.parent
-REPO_VENV = REPO / ".venv"
+PROJECT = Project()
+MODULE = PROJECT.module
+SANDBOX = "doctor"
+ALIAS = sandbox.target_dir(SANDBOX).parent / "checkout"
+DOCTOR_TIMEOUT = 900.0  # seconds: the first stub check in a new target folder builds pyo3
+QUICK_TIMEOUT = 120.0
+OLD_NAME = f"old_{MODULE}"  # the module's name before a `make rename`
 CHECK_NAMES = (
     "interpreter",
     "VS Code interpreter",
-    "import pyrs",
+    f"import {MODULE}",
     "stubs in sync",
     "settings vs [tool.pyright]",
     "pyright sees the stub",
     ".env PYTHONPATH",
+    "old builds",
 )
-STALE_WARNING = (
-    "<frozen importlib._bootstrap>:241: RuntimeWarning: pyrs: stale build: the Rust sources "
-    "in {root} changed after this extension was built; rebuild with `make dev` there"
-)
+SETTINGS = str(vscode.SETTINGS)
+INTERPRETER = doctor.INTERPRETER_SETTING
+# The project's interpreter as a VS Code setting, and paths as doctor prints them.
+OUR_INTERPRETER = "${workspaceFolder}/" + PROJECT.python.relative_to(PROJECT.root).as_posix()
+VENV = str(PROJECT.venv.relative_to(PROJECT.root))
+PYTHON = str(PROJECT.python.relative_to(PROJECT.root))
+STUB = str(PROJECT.stub.relative_to(PROJECT.root))
+
+
+def relative(path: Path, root: Path) -> str:
+    return str(path.relative_to(root))
 
 
 @dataclass(frozen=True)
@@ -74,21 +90,18 @@ class Report:
         return found
 
 
-def run_doctor(root: Path) -> Report:
-    env = dict(os.environ)
-    env.update(
-        PYTHONPATH=os.pathsep.join([str(REPO / "tools"), str(REPO / "reference")]),
-        PYO3_PYTHON=str(REPO_VENV / "bin" / "python"),
-        CARGO_TARGET_DIR=str(REPO / "target" / "doctor-check"),
-    )
-    env.pop("PYRS_SKIP_SOURCE_CHECK", None)
+def run_doctor(copy: Project) -> Report:
+    # What VS Code or a plain shell has: nothing that make or an activated venv exports.
+    dropped = ("VIRTUAL_ENV", "PYTHONPATH", "PYO3_PYTHON", PROJECT.skip_variable)
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
+    env["CARGO_TARGET_DIR"] = str(sandbox.target_dir(SANDBOX))
     proc = subprocess.run(
-        [sys.executable, "-m", "pyrs_doctor", "--root", str(root)],
-        cwd=root,
+        [sys.executable, "-m", "kit.doctor", "--root", str(copy.root)],
+        cwd=PROJECT.root,  # where `kit` imports from
         env=env,
         capture_output=True,
         text=True,
-        timeout=900,  # the first stub check in a new target folder builds pyo3
+        timeout=DOCTOR_TIMEOUT,
         check=False,
     )
     return Report(proc.returncode, proc.stdout, proc.stderr)
@@ -98,33 +111,56 @@ def run_doctor(root: Path) -> Report:
 def repo_build_is_current() -> None:
     """Every check but the broken one must pass, so the repo's build must be current."""
     proc = subprocess.run(
-        [str(REPO_VENV / "bin" / "python"), "-W", "error::RuntimeWarning", "-c", "import pyrs"],
-        cwd=REPO,
-        env={k: v for k, v in os.environ.items() if k != "PYRS_SKIP_SOURCE_CHECK"},
+        [PROJECT.python, "-W", "error::RuntimeWarning", "-c", f"import {MODULE}"],
+        cwd=PROJECT.root,
+        env={k: v for k, v in os.environ.items() if k != PROJECT.skip_variable},
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=QUICK_TIMEOUT,
         check=False,
     )
     if proc.returncode != 0:
         pytest.fail(
-            "the repo's .venv has no build of the current sources (run `make build`):\n"
+            f"the repo's {VENV} has no build of the current sources (run `make build`):\n"
             + proc.stderr[-2000:]
         )
 
 
 @pytest.fixture
-def copy(tmp_path: Path) -> Path:
-    return dev_loop_env.copy_repo(tmp_path / "pyrs", venv=REPO_VENV)
+def copy(tmp_path: Path) -> Iterator[Project]:
+    """A copy of the checkout, as the doctor sees it: through ``ALIAS``."""
+    with sandbox.lock(SANDBOX):  # one user of the alias and the target folder at a time
+        real = sandbox.copy_checkout(tmp_path / MODULE, venv_dir=PROJECT.venv)
+        ALIAS.parent.mkdir(parents=True, exist_ok=True)
+        ALIAS.unlink(missing_ok=True)
+        ALIAS.symlink_to(real.root, target_is_directory=True)
+        try:
+            yield Project(ALIAS)
+        finally:
+            ALIAS.unlink()
 
 
-def test_unbroken_copy_is_all_good(copy: Path) -> None:
-    report = run_doctor(copy)
-    assert report.returncode == 0, report
-    assert report.stdout.splitlines()[-1] == "pyrs doctor: all good"
-    assert report.status() == dict.fromkeys(CHECK_NAMES, "OK"), report.stdout
-    assert "built from the current sources" in report.stdout
-    assert '"pyrs.gcd" is "(a: SupportsIndex, b: SupportsIndex' in report.stdout
+# --- breaking a copy -----------------------------------------------------------------------
+
+
+def replace_once(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert text.count(old) == 1, f"expected one {old!r} in {path}"
+    path.write_text(text.replace(old, new))
+
+
+def set_setting(root: Path, key: str, value: str) -> None:
+    """Set a string setting in the copy's settings.json, whether or not it is there yet."""
+    path = root / vscode.SETTINGS
+    text = path.read_text()
+    pair = f"{json.dumps(key)}: {json.dumps(value)}"
+    existing = re.compile(rf'{re.escape(json.dumps(key))}\s*:\s*"[^"]*"')
+    if existing.search(text):
+        text = existing.sub(lambda _: pair, text, count=1)
+    else:
+        text = text.replace("{", "{\n  " + pair + ",", 1)
+    path.write_text(text)
+    assert vscode.flat_settings(root)[key] == value
 
 
 def remove_venv(root: Path) -> None:
@@ -132,17 +168,13 @@ def remove_venv(root: Path) -> None:
 
 
 def interpreter_elsewhere(root: Path) -> None:
-    path = root / ".vscode" / "settings.json"
-    text = path.read_text()
-    old = '"python.defaultInterpreterPath": "${workspaceFolder}/.venv/bin/python"'
-    assert old in text
-    path.write_text(text.replace(old, '"python.defaultInterpreterPath": "/usr/bin/python3"'))
+    set_setting(root, INTERPRETER, "/usr/bin/python3")
 
 
 def stub_path_in_settings(root: Path) -> None:
     """The classic mistake, written with the JSONC that must still parse: a trailing comma,
     comments, and ``//`` and ``/*`` inside strings."""
-    path = root / ".vscode" / "settings.json"
+    path = root / vscode.SETTINGS
     text = path.read_text().rstrip()
     assert text.endswith("}")
     path.write_text(
@@ -152,166 +184,335 @@ def stub_path_in_settings(root: Path) -> None:
     )
 
 
+def first_docstring_line(stub: Path) -> str:
+    """The first docstring line of the stub's first function (from a Rust ``///`` line)."""
+    tree = ast.parse(stub.read_text())
+    function = next(node for node in tree.body if isinstance(node, ast.FunctionDef))
+    doc = ast.get_docstring(function)
+    assert doc is not None, f"{function.name} has no docstring in {stub}"
+    return doc.strip().splitlines()[0]
+
+
+DOC_LINE = first_docstring_line(PROJECT.stub)
+
+
 def docstring_edited(root: Path) -> None:
-    dev_loop_env.replace_once(
-        root / "src" / "python" / "mod.rs",
-        "/// Return the greatest common divisor of a and b",
-        "/// Return the largest common divisor of a and b",
-    )
+    path = root / "src" / "python" / "mod.rs"
+    replace_once(path, f"/// {DOC_LINE}\n", f"/// {DOC_LINE} (edited)\n")
 
 
 def stub_deleted(root: Path) -> None:
-    (root / "stubs" / "pyrs.pyi").unlink()
+    Project(root).stub.unlink()
 
 
 def missing_pythonpath_entry(root: Path) -> None:
     path = root / ".env"
     text = path.read_text()
-    assert "PYTHONPATH=reference\n" in text
-    path.write_text(text.replace("PYTHONPATH=reference\n", "PYTHONPATH=reference:nowhere\n"))
+    line = re.search(r"^PYTHONPATH=(.*)$", text, re.MULTILINE)
+    assert line, f"no PYTHONPATH in {path}"
+    entries = f"{line.group(1)}{os.pathsep}nowhere" if line.group(1) else "nowhere"
+    path.write_text(text.replace(line.group(0), f"PYTHONPATH={entries}"))
 
 
-def fake_venv(root: Path, python_script: str) -> None:
-    """A ``.venv`` whose python is a wrapper script around the repo's, sharing its packages."""
-    venv = root / ".venv"
-    venv.unlink()
-    (venv / "bin").mkdir(parents=True)
-    (venv / "lib").symlink_to(REPO_VENV / "lib", target_is_directory=True)
-    (venv / "pyvenv.cfg").write_text((REPO_VENV / "pyvenv.cfg").read_text())
-    (venv / "bin" / "pyright").symlink_to(REPO_VENV / "bin" / "pyright")
-    python = venv / "bin" / "python"
-    python.write_text(python_script)
-    python.chmod(0o755)
+def own_venv(root: Path, *, share_packages: bool, python_script: str | None = None) -> Path:
+    """Replace the copy's ``.venv`` link by a venv of its own, which a breakage may write
+    into: the repo's interpreter, pyright and uv, but a site-packages of its own, where
+    (``share_packages``) a .pth makes the repo's packages, the built module among them,
+    importable and visible to pyright. ``python_script``: its python is that script. Its
+    site-packages."""
+    copy = Project(root)
+    (repo_site,) = doctor.site_packages(PROJECT)
+    copy.venv.unlink()
+    site = copy.venv / repo_site.relative_to(PROJECT.venv)
+    site.mkdir(parents=True)
+    copy.bin.mkdir(parents=True, exist_ok=True)
+    (copy.venv / "pyvenv.cfg").write_text((PROJECT.venv / "pyvenv.cfg").read_text())
+    for tool in ("pyright", "uv"):
+        copy.tool(tool).symlink_to(PROJECT.tool(tool))
+    if python_script is None:
+        copy.python.symlink_to(PROJECT.python)
+    else:
+        copy.python.write_text(python_script)
+        copy.python.chmod(0o755)
+    if share_packages:
+        (site / "repo-packages.pth").write_text(f"{repo_site}\n")
+    return site
 
 
 def stale_build(root: Path) -> None:
-    """An interpreter whose ``import pyrs`` prints the extension's stale-build warning.
+    """An interpreter whose import of the module prints the extension's stale-build warning.
 
     The real warning compares the sources with those of the folder the extension was built
-    in, which for the repo's .venv is the repo, not this copy: tests/test_dev_loop.py checks
-    the real thing on a copy that built its own extension. Here, doctor's reading of it."""
-    warning = STALE_WARNING.format(root=REPO)
-    fake_venv(
+    in, which for the repo's .venv is the repo, not this copy: tests/devloop/test_dev_loop.py
+    checks the real thing on a copy that built its own extension. Here, doctor's reading of
+    it."""
+    warning = (
+        f"<frozen importlib._bootstrap>:241: RuntimeWarning: {PROJECT.stale_mark}: the Rust "
+        f"sources in {PROJECT.root} changed after this extension was built; rebuild with "
+        "`make dev` there"
+    )
+    own_venv(
         root,
-        f"#!/bin/sh\nprintf '%s\\n' {shlex.quote(warning)} >&2\n"
-        f'exec {shlex.quote(str(REPO_VENV / "bin" / "python"))} "$@"\n',
+        share_packages=True,
+        python_script=f"#!/bin/sh\nprintf '%s\\n' {shlex.quote(warning)} >&2\n"
+        f'exec {shlex.quote(str(PROJECT.python))} "$@"\n',
     )
 
 
 def not_built(root: Path) -> None:
-    """A fresh venv without pyrs (and the repo's pyright, which reads the copy's config)."""
-    (root / ".venv").unlink()
-    subprocess.run(
-        [sys.executable, "-m", "venv", "--without-pip", str(root / ".venv")],
-        check=True,
-        timeout=120,
-    )
-    (root / ".venv" / "bin" / "pyright").symlink_to(REPO_VENV / "bin" / "pyright")
+    """A venv without the module (but with pyright, which reads the copy's config)."""
+    own_venv(root, share_packages=False)
+
+
+def install_old_build(site: Path, name: str, source: Path) -> Path:
+    """What ``maturin develop`` of the kit under the name ``name`` left in ``site``: a
+    package and its dist-info, whose direct_url.json names the checkout. The dist-info."""
+    dist_info = site / f"{name}-0.1.0.dist-info"
+    dist_info.mkdir()
+    (site / name).mkdir()
+    (site / name / "__init__.py").write_text("")
+    (dist_info / "METADATA").write_text(f"Metadata-Version: 2.4\nName: {name}\nVersion: 0.1.0\n")
+    (dist_info / "INSTALLER").write_text("uv\n")
+    url = {"dir_info": {"editable": True}, "url": source.resolve().as_uri()}
+    (dist_info / "direct_url.json").write_text(json.dumps(url))
+    files = [f"{name}/__init__.py"]
+    files += [f"{dist_info.name}/{f}" for f in ("METADATA", "INSTALLER", "direct_url.json")]
+    files += [f"{dist_info.name}/RECORD"]
+    (dist_info / "RECORD").write_text("".join(f"{f},,\n" for f in files))
+    return dist_info
+
+
+def leftovers_of_a_rename(root: Path) -> None:
+    """After ``make rename``: the build under the old name still installed, and the
+    ``*-tools.pth`` that the old kit wrote."""
+    site = own_venv(root, share_packages=True)
+    install_old_build(site, OLD_NAME, root)
+    (site / f"{OLD_NAME}-tools.pth").write_text(f"{root / 'tools'}\n")
+
+
+# --- the tests ------------------------------------------------------------------------------
+
+
+def test_unbroken_copy_is_all_good(copy: Project) -> None:
+    report = run_doctor(copy)
+    assert report.returncode == 0, report
+    assert report.stdout.splitlines()[-1] == f"{MODULE} doctor: all good"
+    assert report.status() == dict.fromkeys(CHECK_NAMES, "OK"), report.stdout
+    assert "built from the current sources" in report.stdout
+    assert f'OK    pyright sees the stub: "{MODULE}.' in report.stdout
+    assert f"(from {STUB})" in report.stdout
+
+
+@dataclass(frozen=True)
+class Expected:
+    """A problem doctor must print: its check, a piece of its message, its exact fix."""
+
+    check: str
+    message: str
+    fix: str
 
 
 @dataclass(frozen=True)
 class Breakage:
     name: str
     breaks: Callable[[Path], None]
-    # check -> (a piece of its message, the exact fix); checks not named must be OK or SKIP
-    expected: dict[str, tuple[str, str]]
+    expected: tuple[Expected, ...]  # checks not named must be OK, or SKIP if in `skipped`
     skipped: tuple[str, ...] = ()
+
+
+def assert_named(report: Report, breakage: Breakage) -> None:
+    assert report.returncode == 1, report
+    problems = sum(len(report.failures(check)) for check in CHECK_NAMES)
+    assert problems == len(breakage.expected), report.stdout
+    assert report.stdout.splitlines()[-1] == f"{MODULE} doctor: {problems} problem(s)"
+    status = report.status()
+    failing = {expected.check for expected in breakage.expected}
+    for check in CHECK_NAMES:
+        wanted = "FAIL" if check in failing else "SKIP" if check in breakage.skipped else "OK"
+        assert status.get(check) == wanted, (check, report.stdout)
+    for check in failing:
+        printed = report.failures(check)
+        expected = [(e.message, e.fix) for e in breakage.expected if e.check == check]
+        assert len(printed) == len(expected), report.stdout
+        for (message, fix), (printed_message, printed_fix) in zip(expected, printed, strict=True):
+            assert message in printed_message, report.stdout
+            assert printed_fix == fix, report.stdout
 
 
 BREAKAGES = (
     Breakage(
         "no .venv",
         remove_venv,
-        {
-            "interpreter": (".venv/bin/python does not exist", "make venv"),
-            "pyright sees the stub": (".venv/bin/pyright does not exist", "make venv"),
-        },
-        skipped=("import pyrs",),
+        (
+            Expected("interpreter", f"{PYTHON} does not exist", "make venv"),
+            Expected(
+                "pyright sees the stub",
+                f"{relative(PROJECT.tool('pyright'), PROJECT.root)} does not exist",
+                "make venv",
+            ),
+        ),
+        skipped=(f"import {MODULE}", "stubs in sync", "old builds"),
     ),
     Breakage(
         "VS Code points at another interpreter",
         interpreter_elsewhere,
-        {
-            "VS Code interpreter": (
-                "python.defaultInterpreterPath is '/usr/bin/python3'",
-                'set "python.defaultInterpreterPath": "${workspaceFolder}/.venv/bin/python" in '
-                ".vscode/settings.json (then 'Python: Select Interpreter' if VS Code remembers "
-                "another)",
-            )
-        },
+        (
+            Expected(
+                "VS Code interpreter",
+                f"{INTERPRETER} is '/usr/bin/python3'",
+                f'delete "{INTERPRETER}" from {SETTINGS}, or set it to "{OUR_INTERPRETER}" '
+                "(then 'Python: Select Interpreter' if VS Code remembers another)",
+            ),
+        ),
     ),
     Breakage(
         "python.analysis.stubPath in settings.json",
         stub_path_in_settings,
-        {
-            "settings vs [tool.pyright]": (
-                '"python.analysis.stubPath" in .vscode/settings.json is ignored',
-                'delete "python.analysis.stubPath" from .vscode/settings.json and set stubPath '
-                "in [tool.pyright] in pyproject.toml instead",
-            )
-        },
+        (
+            Expected(
+                "settings vs [tool.pyright]",
+                f'"python.analysis.stubPath" in {SETTINGS} is ignored',
+                f'delete "python.analysis.stubPath" from {SETTINGS} and set stubPath in '
+                "[tool.pyright] in pyproject.toml instead",
+            ),
+        ),
     ),
     Breakage(
         "Rust docstring edited, stub not regenerated",
         docstring_edited,
-        {"stubs in sync": ("-    Return the greatest common divisor", "make stubs")},
+        (
+            Expected(
+                "stubs in sync", f"-    {DOC_LINE}\n        +    {DOC_LINE} (edited)", "make stubs"
+            ),
+        ),
     ),
     Breakage(
-        "stubs/pyrs.pyi deleted",
+        "stub deleted",
         stub_deleted,
-        {
-            "stubs in sync": ("stubs/pyrs.pyi is missing", "make stubs"),
-            "pyright sees the stub": ("site-packages/pyrs/__init__.pyi, not stubs", "make stubs"),
-        },
+        (
+            Expected("stubs in sync", f"{STUB} is missing", "make stubs"),
+            Expected(
+                "pyright sees the stub",
+                f"site-packages/{MODULE}/__init__.pyi, not {STUB}",
+                "make stubs",
+            ),
+        ),
     ),
     Breakage(
         "missing PYTHONPATH entry in .env",
         missing_pythonpath_entry,
-        {".env PYTHONPATH": ("'nowhere' (in .env PYTHONPATH) does not exist", "")},
+        (
+            Expected(
+                ".env PYTHONPATH",
+                "'nowhere' (in .env PYTHONPATH) does not exist",
+                "remove 'nowhere' from PYTHONPATH in .env (or create nowhere)",
+            ),
+        ),
     ),
     Breakage(
         "stale build",
         stale_build,
-        {"import pyrs": ("pyrs: stale build: the Rust sources in", "make dev")},
+        (Expected(f"import {MODULE}", f"{PROJECT.stale_mark}: the Rust sources in", "make dev"),),
     ),
     Breakage(
         "not built",
         not_built,
-        {
-            "import pyrs": (
-                "pyrs is not installed in .venv",
+        (
+            Expected(
+                f"import {MODULE}",
+                f"{MODULE} is not installed in {VENV}",
                 "make dev   (or make demo for the release build and the benchmark)",
             ),
-            "pyright sees the stub": ("compiled module is not installed", "make dev"),
-        },
+            Expected("pyright sees the stub", "compiled module is not installed", "make dev"),
+        ),
     ),
 )
 
 
 @pytest.mark.parametrize("breakage", BREAKAGES, ids=[b.name for b in BREAKAGES])
-def test_doctor_names_the_problem_and_its_fix(copy: Path, breakage: Breakage) -> None:
-    breakage.breaks(copy)
+def test_doctor_names_the_problem_and_its_fix(copy: Project, breakage: Breakage) -> None:
+    breakage.breaks(copy.root)
+    assert_named(run_doctor(copy), breakage)
+
+
+def test_leftovers_of_a_rename_are_named_and_the_fixes_remove_them(copy: Project) -> None:
+    leftovers_of_a_rename(copy.root)
+    site = doctor.site_packages(copy)[0]
+    pth = site / f"{OLD_NAME}-tools.pth"
+    uv = relative(PROJECT.tool("uv"), PROJECT.root)
+    breakage = Breakage(
+        "leftovers of a rename",
+        leftovers_of_a_rename,
+        (
+            Expected(
+                "old builds",
+                f"{OLD_NAME} 0.1.0, built from this checkout under an old name",
+                f"{uv} pip uninstall --python {VENV} {OLD_NAME}",
+            ),
+            Expected(
+                "old builds",
+                f"{relative(pth, copy.root)} (left by the old kit) adds",
+                f"rm {relative(pth, copy.root)}",
+            ),
+        ),
+    )
     report = run_doctor(copy)
-    assert report.returncode == 1, report
-    problems = sum(len(report.failures(check)) for check in CHECK_NAMES)
-    assert problems == len(breakage.expected), report.stdout
-    assert report.stdout.splitlines()[-1] == f"pyrs doctor: {problems} problem(s)"
-    status = report.status()
-    for check in CHECK_NAMES:
-        if check in breakage.expected:
-            assert status.get(check) == "FAIL", report.stdout
-        elif check in breakage.skipped:
-            assert status.get(check) == "SKIP", report.stdout
-        else:
-            assert status.get(check) == "OK", report.stdout
-    for check, (message, fix) in breakage.expected.items():
-        ((printed, printed_fix),) = report.failures(check)
-        assert message in printed, report.stdout
-        if fix:
-            assert printed_fix == fix, report.stdout
+    assert_named(report, breakage)
+    for _, fix in report.failures("old builds"):
+        subprocess.run(
+            shlex.split(fix), cwd=copy.root, check=True, capture_output=True, timeout=QUICK_TIMEOUT
+        )
+    assert sorted(p.name for p in site.iterdir()) == ["repo-packages.pth"]
 
 
-def test_missing_pythonpath_fix_names_the_entry(copy: Path) -> None:
-    missing_pythonpath_entry(copy)
-    ((_, fix),) = run_doctor(copy).failures(".env PYTHONPATH")
-    assert fix == "remove 'nowhere' from PYTHONPATH in .env (or create nowhere)"
+# --- single checks, in process -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("settings", "ok"),
+    [
+        (None, doctor.PICKS_VENV),
+        ('{"python.envFile": "${workspaceFolder}/.env"}', doctor.PICKS_VENV),
+        (f'{{"{INTERPRETER}": "{OUR_INTERPRETER}"}}', f"points VS Code at {PYTHON}"),
+        (f'{{"{INTERPRETER}": "{OUR_INTERPRETER}3"}}', f"points VS Code at {PYTHON}"),
+        (f'{{"python": {{"defaultInterpreterPath": "{PYTHON}",}}}}', "points VS Code at"),
+    ],
+    ids=["no settings file", "unset", "ours", "ours as python3", "relative, nested"],
+)
+def test_vs_code_interpreter_unset_or_ours_is_ok(
+    tmp_path: Path, settings: str | None, ok: str
+) -> None:
+    if settings is not None:
+        (tmp_path / vscode.SETTINGS).parent.mkdir()
+        (tmp_path / vscode.SETTINGS).write_text(settings)
+    result = doctor.check_editor_interpreter(Project(tmp_path))
+    assert result.problems == (), result.lines()
+    assert ok in result.ok
+
+
+def test_old_builds_are_only_other_names_built_here(tmp_path: Path) -> None:
+    """Builds from elsewhere, from an index, and the current one are not leftovers; one
+    under another name from the checkout or its wheel folder is, and so is a *-tools.pth
+    whose (relative) line points into the checkout."""
+    root = tmp_path / "kit"
+    root.mkdir()
+    (root / "pyproject.toml").write_text(f'[project]\nname = "{MODULE}"\n')
+    project = Project(root)
+    site = project.venv / "lib" / "python3.99" / "site-packages"
+    site.mkdir(parents=True)
+    install_old_build(site, MODULE, root)
+    install_old_build(site, "elsewhere", tmp_path / "other")
+    (site / "from_an_index-1.0.dist-info").mkdir()
+    install_old_build(site, OLD_NAME, root)
+    install_old_build(site, f"older_{MODULE}", root / "target" / "wheels" / "x.whl")
+    (site / "elsewhere-tools.pth").write_text(f"{tmp_path / 'other'}\n")
+    (site / f"{OLD_NAME}-tools.pth").write_text("import os\n../../../../tools\n")
+    result = doctor.check_old_builds(project)
+    fixes = [problem.fix for problem in result.problems]
+    uv = relative(project.tool("uv"), root)
+    assert fixes == [
+        f"{uv} pip uninstall --python {VENV} {OLD_NAME}",
+        f"{uv} pip uninstall --python {VENV} older_{MODULE}",
+        f"rm {relative(site / f'{OLD_NAME}-tools.pth', root)}",
+    ], result.lines()
+    assert f"importable as {OLD_NAME}" in result.problems[0].message

@@ -1,7 +1,7 @@
 """The before/after this kit exists for: what pyright (Pylance's engine) shows for the same
-file, `tests/typing/usage.py`, in four states of a workspace built outside the repository.
+file, `tests/usage/usage.py`, in four states of a workspace built outside the repository.
 
-| state                              | import line                 | pyrs.gcd |
+| state                              | import line                 | gcd      |
 | ---------------------------------- | --------------------------- | -------- |
 | compiled module, no stub, no config | nothing (silent)           | Unknown  |
 | no module, no stub                 | reportMissingImports error  | Unknown  |
@@ -9,7 +9,7 @@ file, `tests/typing/usage.py`, in four states of a workspace built outside the r
 | stub in stubPath + built module    | nothing                     | typed    |
 
 Every workspace uses its own interpreter, a bare venv (`.venv` inside the workspace, nothing
-installed): the repository's `.venv` has `pyrs` installed with its stub, and would hide the
+installed): the repository's `.venv` has the module installed with its stub, and would hide the
 "before" states. Each test first proves its state (what the interpreter imports from where,
 which stub files exist), then asks the language server (diagnostics and hover), then the
 pyright CLI (what CI sees).
@@ -24,29 +24,36 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from editor_support import (
-    ROOT,
-    SETTINGS_JSON,
-    STUB,
-    VENV_BIN,
+from lsprotocol import types
+
+from kit.checkers import PYRIGHT
+from kit.vscode import SETTINGS
+from tests.support.lsp import (
     OpenDocument,
     describe,
     editor_configuration,
     editor_session,
+    position_of,
+)
+from tests.support.tools import (
+    MODULE,
+    PROJECT,
     find_module,
+    install_offline,
     installed_extension,
     make_bare_venv,
-    position_of,
     pyright_json,
-    server_environment,
     site_packages,
+    user_environment,
 )
-from lsprotocol import types
 
 pytestmark = pytest.mark.asyncio
 
-USAGE = Path("tests") / "typing" / "usage.py"
-IMPORT_LINE = position_of((ROOT / USAGE).read_text(), "import pyrs\n").line
+ROOT = PROJECT.root
+STUB = PROJECT.stub
+USAGE = Path("tests") / "usage" / "usage.py"
+IMPORT_LINE = position_of((ROOT / USAGE).read_text(), f"import {MODULE}\n").line
+DOT = len(MODULE) + 1
 
 
 @dataclass
@@ -61,13 +68,15 @@ class Workspace:
 
 
 def build_workspace(tmp_path: Path, *, extension: bool, stub: bool, config: bool) -> Workspace:
-    """A workspace outside the repository with `tests/typing/usage.py` and a bare `.venv`;
-    optionally the compiled module (as a top-level `pyrs.cpython-*.so`), the committed stub in
+    """A workspace outside the repository with `tests/usage/usage.py` and a bare `.venv`;
+    optionally the compiled module (as a top-level `<module>.cpython-*.so`), the committed stub in
     `stubs/`, and the kit's configuration (pyproject.toml's [tool.pyright], .vscode/)."""
     root = tmp_path / "workspace"
     (root / USAGE).parent.mkdir(parents=True)
     shutil.copy2(ROOT / USAGE, root / USAGE)
     python = make_bare_venv(root / ".venv")
+    # usage.py's assert_type comes from typing_extensions (it runs on Python 3.10 too).
+    install_offline(python, "typing_extensions")
     built = None
     if extension:
         source = installed_extension()
@@ -78,21 +87,21 @@ def build_workspace(tmp_path: Path, *, extension: bool, stub: bool, config: bool
         shutil.copy2(STUB, root / "stubs" / STUB.name)
     if config:
         shutil.copy2(ROOT / "pyproject.toml", root / "pyproject.toml")
-        (root / ".vscode").mkdir()
-        shutil.copy2(SETTINGS_JSON, root / ".vscode" / SETTINGS_JSON.name)
+        (root / SETTINGS).parent.mkdir()
+        shutil.copy2(ROOT / SETTINGS, root / SETTINGS)
     assert not root.resolve().is_relative_to(ROOT)
     return Workspace(root, python, built)
 
 
 def verify_state(ws: Workspace, *, stub: bool, config: bool) -> None:
     """The workspace is what the test claims: checked with the interpreter itself."""
-    # The bare venv has nothing named pyrs; the workspace's interpreter imports the copied
+    # The bare venv has nothing of the module; the workspace's interpreter imports the copied
     # extension (for real, so it loads) or nothing.
-    assert list(site_packages(ws.python).glob("pyrs*")) == []
-    imported = find_module(ws.python, "pyrs", cwd=ws.root)
+    assert list(site_packages(ws.python).glob(f"{MODULE}*")) == []
+    imported = find_module(ws.python, MODULE, cwd=ws.root)
     assert imported == (str(ws.extension) if ws.extension else None)
     stubs = sorted(p.relative_to(ws.root) for p in ws.root.rglob("*.pyi") if ".venv" not in p.parts)
-    assert stubs == ([Path("stubs") / "pyrs.pyi"] if stub else [])
+    assert stubs == ([STUB.relative_to(ROOT)] if stub else [])
     configs = [p for p in ("pyproject.toml", "pyrightconfig.json") if (ws.root / p).exists()]
     assert configs == (["pyproject.toml"] if config else [])
 
@@ -101,7 +110,7 @@ def lsp_configuration(ws: Workspace, *, config: bool) -> dict[str, Any]:
     """With the kit: the kit's .vscode/settings.json (its interpreter is the workspace .venv).
     Without: a user who picked the interpreter and turned on strict mode in the editor."""
     if config:
-        configuration = editor_configuration(ws.root, ws.root / ".vscode" / "settings.json")
+        configuration = editor_configuration(ws.root)
         assert configuration["python"]["pythonPath"] == str(ws.python)
         return configuration
     return {"python": {"pythonPath": str(ws.python), "analysis": {"typeCheckingMode": "strict"}}}
@@ -109,21 +118,23 @@ def lsp_configuration(ws: Workspace, *, config: bool) -> dict[str, Any]:
 
 def isolated_environment() -> dict[str, str]:
     """The full environment minus the repository's .venv on PATH (and the Makefile's
-    PYTHONPATH/VIRTUAL_ENV): nothing can point pyright at the installed pyrs."""
-    path = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if p != str(VENV_BIN))
-    return server_environment(PATH=path)
+    PYTHONPATH/VIRTUAL_ENV): nothing can point pyright at the installed module."""
+    bin_dir = str(PROJECT.bin)
+    path = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if p != bin_dir)
+    return user_environment(PATH=path)
 
 
 async def open_in_editor(
-    ws: Workspace, *, config: bool, hover_on: str = "pyrs.gcd"
+    ws: Workspace, *, config: bool, hover_on: str = "gcd"
 ) -> tuple[list[types.Diagnostic], str]:
-    """Diagnostics for usage.py and the hover text on `pyrs.gcd` in it."""
+    """Diagnostics for usage.py and the hover text on `<module>.<hover_on>` in it."""
     async with editor_session(
-        ws.root, lsp_configuration(ws, config=config), isolated_environment()
+        PYRIGHT, ws.root, lsp_configuration(ws, config=config), isolated_environment()
     ) as session:
         document: OpenDocument = await session.open(ws.usage)
         diagnostics = await session.diagnostics(document)
-        hover = await session.hover(document, position_of(document.text, hover_on, 5))
+        where = position_of(document.text, f"{MODULE}.{hover_on}", DOT)
+        hover = await session.hover(document, where)
         assert f'"{ws.python}"' in session.log_text(), "pyright did not use the workspace venv"
     return diagnostics, hover
 
@@ -151,7 +162,7 @@ async def test_compiled_module_without_stub_is_silent_but_unknown(tmp_path: Path
     verify_state(ws, stub=False, config=False)
 
     diagnostics, hover = await open_in_editor(ws, config=False)
-    # Silent where the user looks first: nothing on `import pyrs`...
+    # Silent where the user looks first: nothing on the import line...
     assert at_import(diagnostics) == [], describe(diagnostics)
     # ...but every member is Unknown: hover says so, and so does strict mode at each use.
     assert "gcd: Unknown" in hover, hover
@@ -179,7 +190,7 @@ async def test_no_module_and_no_stub_is_report_missing_imports(tmp_path: Path) -
     (missing,) = at_import(diagnostics)
     assert missing.code == "reportMissingImports"
     assert missing.severity == types.DiagnosticSeverity.Error
-    assert missing.message == 'Import "pyrs" could not be resolved'
+    assert missing.message == f'Import "{MODULE}" could not be resolved'
     assert "Unknown" in hover, hover
 
     found = cli_diagnostics(ws, config=False)
@@ -199,7 +210,7 @@ async def test_fresh_clone_only_warns_report_missing_module_source(tmp_path: Pat
     assert warning.code == "reportMissingModuleSource"
     assert warning.severity == types.DiagnosticSeverity.Warning
     assert warning.range.start.line == IMPORT_LINE
-    assert 'Import "pyrs" could not be resolved from source' in warning.message
+    assert f'Import "{MODULE}" could not be resolved from source' in warning.message
     assert "a: SupportsIndex" in hover, hover
 
     assert cli_diagnostics(ws, config=True) == [
@@ -215,7 +226,7 @@ async def test_kit_configuration_is_clean_and_fully_typed(tmp_path: Path, name: 
     ws = build_workspace(tmp_path, extension=True, stub=True, config=True)
     verify_state(ws, stub=True, config=True)
 
-    diagnostics, hover = await open_in_editor(ws, config=True, hover_on=f"pyrs.{name}")
+    diagnostics, hover = await open_in_editor(ws, config=True, hover_on=name)
     assert diagnostics == [], describe(diagnostics)
     assert f"(function) def {name}(" in hover, hover
     assert "SupportsIndex" in hover

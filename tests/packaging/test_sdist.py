@@ -1,10 +1,8 @@
-"""Downstream users get the types: the wheel ships the stub and `py.typed`, and a consumer's
-script in a fresh virtual environment, outside the repository, type-checks strictly with
-pyright and mypy and runs. The sdist builds into a wheel that works too.
+"""The sdist: what ``pip install`` builds from when no wheel fits. It must hold the stub (a
+real file in ``stubs/``) and build a wheel that ships it, byte for byte, with ``py.typed``.
 
-Builds reuse warm caches: the wheel comes from `maturin build --release` in the repository
-(the `target/release` that `make build` keeps warm); the sdist is built in its own
-`target/sdist-check` (its sources are unpacked in a new folder each time).
+The wheel is built from the unpacked sdist by pip with the venv's maturin as the backend
+(no build isolation: nothing from PyPI), in the "packaging" sandbox's target folder.
 """
 
 from __future__ import annotations
@@ -14,59 +12,19 @@ import tarfile
 import zipfile
 from pathlib import Path
 
-import pytest
-from editor_support import (
+from kit import sandbox
+from tests.support.tools import (
     BUILD_TIMEOUT,
-    ROOT,
-    STUB,
-    VENV_BIN,
-    VENV_PYTHON,
+    MODULE,
+    PROJECT,
+    install_offline,
     make_bare_venv,
-    path_first,
-    pyright_json,
     run,
-    server_environment,
     site_packages,
+    user_environment,
 )
 
-SDIST_TARGET_DIR = ROOT / "target" / "sdist-check"
-PIP = [VENV_PYTHON, "-m", "pip"]
-OFFLINE = ["--no-index", "--no-deps", "--no-cache-dir", "--quiet"]
-MYPY = [VENV_PYTHON, "-m", "mypy", "--strict", "--no-incremental"]
-
-CONSUMER = '''\
-"""A downstream user's script: pyrs comes from the installed wheel, nothing else."""
-
-from typing import assert_type, reveal_type
-
-import pyrs
-
-
-def main() -> None:
-    reveal_type(pyrs.gcd(4, 6))
-    assert_type(pyrs.fib(10), int)
-    total: int = pyrs.fib(10) + pyrs.gcd(12, 18)
-    print(f"total={total}")
-
-
-main()
-'''
-
-PYRIGHT_CONFIG = '{"venvPath": ".", "venv": "venv", "typeCheckingMode": "strict"}\n'
-
-
-def build_environment(**extra: str) -> dict[str, str]:
-    """The Makefile's build environment: the same PYO3_PYTHON/VIRTUAL_ENV/PATH as `make
-    build`, so cargo reuses its fingerprints instead of rebuilding pyo3."""
-    env = {
-        **os.environ,
-        "PYO3_PYTHON": str(VENV_PYTHON),
-        "VIRTUAL_ENV": str(ROOT / ".venv"),
-        "PATH": os.pathsep.join([str(VENV_BIN), os.environ["PATH"]]),
-        "CARGO_NET_OFFLINE": "true",
-    }
-    env.update(extra)
-    return env
+SANDBOX = "packaging"
 
 
 def only(paths: list[Path]) -> Path:
@@ -74,112 +32,25 @@ def only(paths: list[Path]) -> Path:
     return paths[0]
 
 
-def install(wheel: Path, venv: Path) -> Path:
-    """A fresh venv with `wheel` installed (no index, no dependencies); its python."""
-    python = make_bare_venv(venv)
-    run(
-        [*PIP, "--python", python, "install", *OFFLINE, wheel],
-        cwd=venv.parent,
-        check=True,
-    )
-    return python
-
-
-def check_wheel_contents(wheel: Path) -> None:
-    names = zipfile.ZipFile(wheel).namelist()
-    assert "pyrs/py.typed" in names, names
-    assert "pyrs/__init__.pyi" in names, names
-    assert "pyrs/__init__.py" in names, names
-    assert any(n.startswith("pyrs/pyrs.cpython-") and n.endswith(".so") for n in names), names
-    assert zipfile.ZipFile(wheel).read("pyrs/__init__.pyi") == STUB.read_bytes()
-
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
-    run(
-        [VENV_BIN / "maturin", "build", "--release", "-i", VENV_PYTHON, "--out", out],
-        cwd=ROOT,
-        env=build_environment(),
-        timeout=BUILD_TIMEOUT,
-        check=True,
-    )
-    return only(sorted(out.glob("pyrs-*.whl")))
-
-
-@pytest.fixture(scope="module")
-def consumer(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Path:
-    """A downstream project: consumer.py, pyrightconfig.json, and `venv` with the wheel."""
-    project = tmp_path_factory.mktemp("consumer")
-    assert not project.resolve().is_relative_to(ROOT)
-    python = install(wheel, project / "venv")
-    assert (site_packages(python) / "pyrs" / "py.typed").exists()
-    (project / "consumer.py").write_text(CONSUMER)
-    (project / "pyrightconfig.json").write_text(PYRIGHT_CONFIG)
-    return project
-
-
-def test_wheel_ships_the_stub_and_py_typed(wheel: Path) -> None:
-    check_wheel_contents(wheel)
-
-
-def test_consumer_runs(consumer: Path) -> None:
-    proc = run([consumer / "venv" / "bin" / "python", "consumer.py"], cwd=consumer, check=True)
-    assert proc.stdout == f"total={55 + 6}\n"
-    assert "Runtime type is 'int'" in proc.stderr
-
-
-def test_pyright_strict_in_the_consumer_project(consumer: Path) -> None:
-    report = pyright_json(["consumer.py"], cwd=consumer)
-    diagnostics = report["generalDiagnostics"]
-    assert [d["message"] for d in diagnostics] == ['Type of "pyrs.gcd(4, 6)" is "int"'], report
-    assert report["summary"]["errorCount"] == 0
-    assert report["summary"]["warningCount"] == 0
-
-
-def test_verifytypes_in_the_consumer_venv(consumer: Path) -> None:
-    """pyright resolves pyrs to the wheel installed in the consumer's venv, complete."""
-    venv = consumer / "venv"
-    report = pyright_json(
-        ["--verifytypes", "pyrs", "--ignoreexternal"], cwd=consumer, env=path_first(venv / "bin")
-    )
-    completeness = report["typeCompleteness"]
-    assert completeness["packageRootDirectory"] == str(
-        site_packages(venv / "bin" / "python") / "pyrs"
-    )
-    assert completeness["completenessScore"] == 1.0
-    assert report["generalDiagnostics"] == []
-
-
-def test_mypy_strict_in_the_consumer_project(consumer: Path) -> None:
-    proc = run(
-        [*MYPY, "--python-executable", consumer / "venv" / "bin" / "python", "consumer.py"],
-        cwd=consumer,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert proc.stdout.splitlines() == [
-        'consumer.py:9: note: Revealed type is "int"',
-        "Success: no issues found in 1 source file",
-    ], proc.stdout
-
-
-def test_sdist_builds_a_working_wheel(tmp_path: Path) -> None:
+def test_sdist_builds_a_wheel_with_the_committed_stub(tmp_path: Path) -> None:
     sdist_dir = tmp_path / "sdist"
     run(
-        [VENV_BIN / "maturin", "sdist", "--out", sdist_dir],
-        cwd=ROOT,
-        env=build_environment(),
+        [PROJECT.tool("maturin"), "sdist", "--out", sdist_dir],
+        cwd=PROJECT.root,
+        env=PROJECT.env(),
         timeout=BUILD_TIMEOUT,
         check=True,
     )
-    sdist = only(sorted(sdist_dir.glob("pyrs-*.tar.gz")))
+    sdist = only(sorted(sdist_dir.glob("*.tar.gz")))
     unpacked = tmp_path / "unpacked"
     with tarfile.open(sdist) as archive:
         members = {m.name.split("/", 1)[1]: m for m in archive.getmembers() if "/" in m.name}
         archive.extractall(unpacked, filter="data")
-    assert members["pyrs.pyi"].isfile()  # the link to stubs/pyrs.pyi, stored as a file
-    assert {"Cargo.toml", "Cargo.lock", "pyproject.toml", "src/lib.rs"} <= members.keys()
+    stub = PROJECT.stub.relative_to(PROJECT.root).as_posix()
+    assert members[stub].isfile()
+    assert {"Cargo.toml", "Cargo.lock", "pyproject.toml", "build.rs", "src/lib.rs"} <= set(members)
     (source,) = unpacked.iterdir()
+    assert (source / stub).read_bytes() == PROJECT.stub.read_bytes()
     # The sdist stores every file with one fixed old date; cargo decides freshness by mtime,
     # so in the shared (warm) target folder it would reuse a binary built from other sources.
     # Dating the files now makes it recompile this crate (seconds; dependencies stay cached).
@@ -187,21 +58,36 @@ def test_sdist_builds_a_working_wheel(tmp_path: Path) -> None:
         os.utime(path)
 
     wheels = tmp_path / "wheels"
-    run(
-        [*PIP, "wheel", "--no-build-isolation", *OFFLINE, "--wheel-dir", wheels, source],
-        cwd=tmp_path,
-        # The build backend is the venv's maturin (no isolation: nothing from PyPI).
-        env=build_environment(CARGO_TARGET_DIR=str(SDIST_TARGET_DIR)),
-        timeout=BUILD_TIMEOUT,
-        check=True,
-    )
-    built = only(sorted(wheels.glob("pyrs-*.whl")))
-    check_wheel_contents(built)
-    python = install(built, tmp_path / "venv")
+    with sandbox.lock(SANDBOX):
+        run(
+            [
+                PROJECT.python,
+                "-m",
+                "pip",
+                "wheel",
+                "--no-build-isolation",
+                "--no-deps",
+                source,
+                "--no-index",
+                "--quiet",
+                "--wheel-dir",
+                wheels,
+            ],
+            cwd=tmp_path,
+            env=PROJECT.env(CARGO_TARGET_DIR=str(sandbox.target_dir(SANDBOX))),
+            timeout=BUILD_TIMEOUT,
+            check=True,
+        )
+    built = only(sorted(wheels.glob("*.whl")))
+    with zipfile.ZipFile(built) as archive:
+        assert archive.read(f"{MODULE}/__init__.pyi") == PROJECT.stub.read_bytes()
+        assert f"{MODULE}/py.typed" in archive.namelist()
+    python = make_bare_venv(tmp_path / "venv")
+    install_offline(python, built)
     proc = run(
-        [python, "-c", "import pyrs; print(pyrs.gcd(4, 6), pyrs.__file__)"],
+        [python, "-c", f"import {MODULE} as m; print(m.gcd(4, 6), m.__file__)"],
         cwd=tmp_path,
-        env=server_environment(),
+        env=user_environment(),
         check=True,
     )
     result, location = proc.stdout.split()

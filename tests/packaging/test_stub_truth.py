@@ -1,11 +1,12 @@
 """The stub tells the truth about the compiled module, and stays true.
 
 - mypy's stubtest compares the stub with the runtime module (names, parameter names and
-  kinds, from the `__text_signature__` PyO3 emits): both the committed `stubs/pyrs.pyi` (what
-  the editor reads) and the installed `pyrs/__init__.pyi` (what users of the wheel get).
+  kinds, from the `__text_signature__` PyO3 emits): both the committed stub in `stubs/` (what
+  the editor reads) and the installed `<module>/__init__.pyi` (what users of the wheel get).
 - `pyright --verifytypes` scores the installed package's type completeness and documentation.
 - The docstrings in the stub are the runtime's (both come from the `///` comments in src/).
-- Stub drift: `tools/check_stubs.py` on a copy of the sources whose Rust was changed must fail
+- Stub drift: `python -m kit.stubs --check` on a copy of the sources whose Rust was changed
+  must fail
   with a diff that names the change.
 """
 
@@ -13,31 +14,32 @@ from __future__ import annotations
 
 import ast
 import re
-import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from editor_support import (
+
+from kit import sandbox
+from tests.extension import ext
+from tests.support.tools import (
     BUILD_TIMEOUT,
-    ROOT,
-    STUB,
-    VENV_BIN,
-    VENV_PYTHON,
+    MODULE,
+    PROJECT,
     first_doc_line,
     path_first,
     pyright_json,
     run,
-    server_environment,
     site_packages,
+    user_environment,
 )
 
-import pyrs
-
-ALLOWLIST = ROOT / "tests" / "stubtest_allowlist.txt"
-DRIFT_TARGET_DIR = ROOT / "target" / "drift-check"
-# The start of the Rust function exported as `pyrs.gcd`.
+ROOT = PROJECT.root
+STUB = PROJECT.stub
+VENV_PYTHON = PROJECT.python
+ALLOWLIST = Path(__file__).with_name("stubtest_allowlist.txt")
+# The start of the Rust function exported as `gcd`.
 GCD_EXPORT = re.compile(
     r'#\[pyfunction\((?:[^()]|\([^()]*\))*\bname = "gcd"|#\[pyfunction\]\s*fn gcd\('
 )
@@ -52,13 +54,16 @@ def stub_functions() -> dict[str, ast.FunctionDef]:
 
 
 def stubtest(tmp_path: Path, stub_dir: Path | None) -> subprocess.CompletedProcess[str]:
-    """stubtest on pyrs, reading the stub from `stub_dir` (MYPYPATH, searched before
+    """stubtest on the module, reading the stub from `stub_dir` (MYPYPATH, searched before
     site-packages) or, when None, the installed package. Run in tmp_path: no cache in the repo."""
-    env = server_environment()
+    env = user_environment()
     if stub_dir is not None:
         env["MYPYPATH"] = str(stub_dir)
+    # The allowlist names the compiled submodule, `<module>.<module>`.
+    allowlist = tmp_path / "allowlist.txt"
+    allowlist.write_text(ALLOWLIST.read_text().replace("MODULE", MODULE))
     return run(
-        [VENV_PYTHON, "-m", "mypy.stubtest", "pyrs", "--allowlist", ALLOWLIST],
+        [VENV_PYTHON, "-m", "mypy.stubtest", MODULE, "--allowlist", allowlist],
         cwd=tmp_path,
         env=env,
     )
@@ -83,11 +88,11 @@ def test_stubtest_catches_a_missing_parameter(tmp_path: Path) -> None:
     (doctored / STUB.name).write_text(ast.unparse(tree))
     proc = stubtest(tmp_path, doctored)
     assert proc.returncode == 1, proc.stdout
-    assert 'pyrs.gcd is inconsistent, stub does not have parameter "b"' in proc.stdout
+    assert f'{MODULE}.gcd is inconsistent, stub does not have parameter "b"' in proc.stdout
 
 
 def test_installed_stub_is_the_committed_stub() -> None:
-    installed = site_packages(VENV_PYTHON) / "pyrs" / "__init__.pyi"
+    installed = site_packages(VENV_PYTHON) / MODULE / "__init__.pyi"
     assert installed.read_bytes() == STUB.read_bytes(), "stale build: run 'make build'"
     assert (installed.parent / "py.typed").exists()
 
@@ -97,26 +102,26 @@ def test_installed_stub_is_the_committed_stub() -> None:
 
 def test_stub_docstrings_are_the_runtime_docstrings() -> None:
     functions = stub_functions()
-    assert sorted(functions) == sorted(pyrs.__all__) == ["fib", "gcd"]
+    assert sorted(functions) == sorted(ext.__all__)
     for name, node in functions.items():
-        runtime = getattr(pyrs, name).__doc__
+        runtime = getattr(ext, name).__doc__
         assert ast.get_docstring(node) == runtime, name
         assert len(first_doc_line(runtime)) > 20, f"{name}: docstring too thin"
 
 
 def test_verifytypes_reports_complete_and_documented(tmp_path: Path) -> None:
     report = pyright_json(
-        ["--verifytypes", "pyrs", "--ignoreexternal"], cwd=tmp_path, env=path_first(VENV_BIN)
+        ["--verifytypes", MODULE, "--ignoreexternal"], cwd=tmp_path, env=path_first(PROJECT.bin)
     )
     assert report["generalDiagnostics"] == []
     assert report["summary"]["errorCount"] == 0
     completeness = report["typeCompleteness"]
     # The installed package (py.typed), not the stub in stubPath.
-    assert completeness["packageRootDirectory"] == str(site_packages(VENV_PYTHON) / "pyrs")
-    assert completeness["pyTypedPath"].endswith("pyrs/py.typed")
+    assert completeness["packageRootDirectory"] == str(site_packages(VENV_PYTHON) / MODULE)
+    assert completeness["pyTypedPath"].endswith(f"{MODULE}/py.typed")
     assert completeness["completenessScore"] == 1.0
     assert completeness["exportedSymbolCounts"] == {
-        "withKnownType": 2,
+        "withKnownType": len(ext.__all__),
         "withAmbiguousType": 0,
         "withUnknownType": 0,
     }
@@ -124,7 +129,7 @@ def test_verifytypes_reports_complete_and_documented(tmp_path: Path) -> None:
     assert completeness["missingClassDocStringCount"] == 0
     assert completeness["missingDefaultParamCount"] == 0
     symbols = {s["name"]: s for s in completeness["symbols"]}
-    assert sorted(symbols) == ["pyrs.fib", "pyrs.gcd"]
+    assert sorted(symbols) == sorted(f"{MODULE}.{name}" for name in ext.__all__)
     for symbol in symbols.values():
         assert symbol["isExported"]
         assert symbol["isTypeKnown"]
@@ -132,28 +137,6 @@ def test_verifytypes_reports_complete_and_documented(tmp_path: Path) -> None:
 
 
 # -- stub drift ------------------------------------------------------------------------------
-
-
-def copy_sources(dest: Path) -> None:
-    """The working tree as a fresh clone would have it (tracked and untracked files, minus
-    what .gitignore excludes: target/, .venv/, ...). Symlinks (pyrs.pyi) stay symlinks. Files
-    are dated now (not copied with their dates): cargo judges freshness by mtime, and the
-    shared target folder must never take the copy for what it built last time."""
-    listed = run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT,
-        check=True,
-    ).stdout
-    for name in filter(None, listed.split("\0")):
-        source = ROOT / name
-        if not (source.exists() or source.is_symlink()):
-            continue  # deleted in the working tree
-        (dest / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(source, dest / name, follow_symlinks=False)
-    for required in ("Cargo.toml", "Cargo.lock", "src", "stubs/pyrs.pyi", "pyproject.toml"):
-        assert (dest / required).exists(), required
-    assert (dest / "pyrs.pyi").is_symlink()
-    assert (dest / "tools" / "check_stubs.py").exists()
 
 
 def gcd_function(source: str) -> tuple[int, int] | None:
@@ -167,7 +150,7 @@ def gcd_function(source: str) -> tuple[int, int] | None:
 
 
 def rename_gcd_parameter(root: Path) -> None:
-    """`a` -> `x` in the Rust function behind `pyrs.gcd`: the parameter, its mention in
+    """`a` -> `x` in the Rust function behind `gcd`: the parameter, its mention in
     `signature = (...)` if any, and every use."""
     (path,) = [p for p in (root / "src").rglob("*.rs") if gcd_function(p.read_text())]
     source = path.read_text()
@@ -193,7 +176,7 @@ def edit_gcd_docstring(root: Path) -> None:
 # The expected diffs come from the committed stub and the runtime docstring, so they follow
 # the sources (e.g. gcd's parameters turning positional-only).
 GCD_DEF = next(line for line in STUB.read_text().splitlines() if line.startswith("def gcd("))
-GCD_DOC = first_doc_line(pyrs.gcd.__doc__)
+GCD_DOC = first_doc_line(ext.gcd.__doc__)
 
 
 @pytest.mark.parametrize(
@@ -208,26 +191,29 @@ def test_check_stubs_reports_drift_with_a_diff(
     tmp_path: Path, change: Callable[[Path], None], removed: str, added: str
 ) -> None:
     committed = STUB.read_bytes()
-    copy = tmp_path / "pyrs"
-    copy_sources(copy)
-    change(copy)
-    proc = run(
-        [VENV_PYTHON, ROOT / "tools" / "check_stubs.py", copy],
-        cwd=tmp_path,
-        env=server_environment(
-            PYO3_PYTHON=str(VENV_PYTHON),
-            # Warm after the first run; kept apart from target/debug so it never invalidates
-            # the developer's own builds.
-            CARGO_TARGET_DIR=str(DRIFT_TARGET_DIR),
-            CARGO_NET_OFFLINE="true",
-        ),
-        timeout=BUILD_TIMEOUT,
-    )
+    copy = sandbox.copy_checkout(tmp_path / "copy")
+    change(copy.root)
+    with sandbox.lock("drift"):
+        proc = run(
+            [
+                *(sys.executable, "-m", "kit.stubs", "--check"),
+                *("--root", copy.root, "--venv", PROJECT.venv),
+            ],
+            cwd=ROOT,
+            env=user_environment(
+                # Warm after the first run; kept apart from target/debug so it never
+                # invalidates the developer's own builds.
+                CARGO_TARGET_DIR=str(sandbox.target_dir("drift")),
+                CARGO_NET_OFFLINE="true",
+            ),
+            timeout=BUILD_TIMEOUT,
+        )
     assert proc.returncode == 1, proc.stdout + proc.stderr
     diff_lines = proc.stdout.splitlines()
+    relative = STUB.relative_to(ROOT).as_posix()
     assert diff_lines[:2] == [
-        "--- stubs/pyrs.pyi (committed)",
-        "+++ stubs/pyrs.pyi (from src/)",
+        f"--- {relative} (committed)",
+        f"+++ {relative} (from src/)",
     ], proc.stdout + proc.stderr
     changed = [
         line for line in diff_lines[2:] if line[:1] in "+-" and not line.startswith(("+++", "---"))

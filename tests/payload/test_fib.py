@@ -1,4 +1,4 @@
-"""pyrs.fib against the pure-Python reference: values, representation switches, errors."""
+"""ext.fib against the pure-Python reference: values, representation switches, errors."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-import pyrs
-import pyrs_reference
+import reference
+from tests.extension import ext
 
 # Where the implementation changes representation: u64 results end at fib(93), the u128
 # table at fib(186); fast doubling takes over from there.
@@ -17,31 +17,31 @@ BOUNDARIES = [0, 1, 2, 92, 93, 94, 185, 186, 187, 188, 255, 256, 1000, 6000, 600
 
 @pytest.mark.parametrize("n", range(400))
 def test_matches_reference_for_small_n(n: int) -> None:
-    assert pyrs.fib(n) == pyrs_reference.fib(n)
+    assert ext.fib(n) == reference.fib(n)
 
 
 @pytest.mark.parametrize("n", BOUNDARIES)
 def test_matches_reference_around_boundaries(n: int) -> None:
-    assert pyrs.fib(n) == pyrs_reference.fib(n)
+    assert ext.fib(n) == reference.fib(n)
 
 
 def test_beyond_128_bits_is_exact() -> None:
-    f187 = pyrs.fib(187)
+    f187 = ext.fib(187)
     assert f187.bit_length() > 128
-    assert f187 == pyrs_reference.fib(187)
-    assert pyrs.fib(10_000) == pyrs_reference.fib(10_000)
+    assert f187 == reference.fib(187)
+    assert ext.fib(10_000) == reference.fib(10_000)
 
 
 def test_random_n_match_fast_doubling_reference() -> None:
     rng = random.Random(20261125)
     for n in [rng.randrange(0, 200_000) for _ in range(40)]:
-        assert pyrs.fib(n) == pyrs_reference.fib_fast_doubling(n), n
+        assert ext.fib(n) == reference.fib_fast_doubling(n), n
 
 
 def test_result_is_a_plain_int() -> None:
-    assert type(pyrs.fib(10)) is int
-    assert type(pyrs.fib(150)) is int
-    assert type(pyrs.fib(500)) is int
+    assert type(ext.fib(10)) is int
+    assert type(ext.fib(150)) is int
+    assert type(ext.fib(500)) is int
 
 
 class Index:
@@ -53,24 +53,24 @@ class Index:
 
 
 def test_accepts_index_objects_and_bool() -> None:
-    assert pyrs.fib(Index(20)) == 6765
-    assert pyrs.fib(True) == 1
+    assert ext.fib(Index(20)) == 6765
+    assert ext.fib(True) == 1
 
 
 def test_negative_n_is_a_value_error() -> None:
     with pytest.raises(ValueError, match=r"fib\(\) argument 'n' must be >= 0"):
-        pyrs.fib(-1)
+        ext.fib(-1)
     with pytest.raises(ValueError, match="must be >= 0"):
-        pyrs.fib(-(2**100))
+        ext.fib(-(2**100))
 
 
 @pytest.mark.parametrize("n", [1_000_000_001, 2**63, 2**64, 10**30])
 def test_too_large_n_is_refused_up_front(n: int) -> None:
     with pytest.raises(OverflowError, match=r"fib\(\) argument 'n' must be <= 1000000000"):
-        pyrs.fib(n)
+        ext.fib(n)
 
 
 @pytest.mark.parametrize("bad", [4.0, float("nan"), "4", b"4", None, 3 + 0j, [4]])
 def test_non_integers_are_type_errors(bad: Any) -> None:
     with pytest.raises(TypeError, match=r"fib\(\) argument 'n': .* cannot be interpreted"):
-        pyrs.fib(bad)
+        ext.fib(bad)

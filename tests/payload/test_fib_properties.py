@@ -1,4 +1,4 @@
-"""pyrs.fib over its whole domain: the iterative reference for n up to several thousand, and
+"""ext.fib over its whole domain: the iterative reference for n up to several thousand, and
 Fibonacci identities that check huge n cheaply, around every point where the implementation
 switches representation.
 
@@ -15,8 +15,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-import pyrs
-import pyrs_reference
+import reference
+from tests.extension import ext
 
 LAST_U64 = 93  # fib(93) < 2^64 <= fib(94)
 LAST_U128 = 186  # fib(186) < 2^128 <= fib(187)
@@ -34,21 +34,21 @@ ITERATIVE_LIMIT = 10_000
 
 @cache
 def fib(n: int) -> int:
-    """pyrs.fib, memoized: the identity tests below ask for the same huge n more than once."""
-    return pyrs.fib(n)
+    """ext.fib, memoized: the identity tests below ask for the same huge n more than once."""
+    return ext.fib(n)
 
 
 def test_switch_points_are_where_the_docstring_says() -> None:
-    assert pyrs_reference.fib(LAST_U64) < 2**64 <= pyrs_reference.fib(LAST_U64 + 1)
-    assert pyrs_reference.fib(LAST_U128) < 2**128 <= pyrs_reference.fib(LAST_U128 + 1)
+    assert reference.fib(LAST_U64) < 2**64 <= reference.fib(LAST_U64 + 1)
+    assert reference.fib(LAST_U128) < 2**128 <= reference.fib(LAST_U128 + 1)
 
 
 @pytest.mark.parametrize("n", NEAR_SWITCHES)
 def test_matches_reference_near_switches(n: int) -> None:
     if n <= ITERATIVE_LIMIT:
-        assert pyrs.fib(n) == pyrs_reference.fib(n)
+        assert ext.fib(n) == reference.fib(n)
     else:
-        assert pyrs.fib(n) == pyrs_reference.fib_fast_doubling(n)
+        assert ext.fib(n) == reference.fib_fast_doubling(n)
 
 
 @given(st.integers(min_value=0, max_value=8_000))
@@ -56,9 +56,9 @@ def test_matches_reference_near_switches(n: int) -> None:
 @example(LAST_U128 + 1)
 @example(LAST_WITH_GIL + 1)
 def test_matches_reference(n: int) -> None:
-    result = pyrs.fib(n)
+    result = ext.fib(n)
     assert type(result) is int
-    assert result == pyrs_reference.fib(n)
+    assert result == reference.fib(n)
 
 
 def check_doubling(k: int) -> None:

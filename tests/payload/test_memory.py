@@ -18,7 +18,7 @@ MAX_GROWTH_KIB = 2 * 1024
 
 CHILD = """
 import json, random, resource, sys
-import pyrs
+from tests.extension import ext
 
 def peak_rss_kib():
     try:
@@ -52,7 +52,7 @@ for i in range(3, 1024, 128):
     gcd_args[i] = (huge_a, huge_b)                    # GIL released
 
 def run(calls):
-    gcd, fib = pyrs.gcd, pyrs.fib
+    gcd, fib = ext.gcd, ext.fib
     for i in range(calls):
         a, b = gcd_args[i & 1023]
         gcd(a, b)
@@ -77,7 +77,7 @@ def peak_rss_growth(child: str = CHILD, calls: int = CALLS) -> tuple[int, int]:
     )
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
-    return report["before_kib"], report["after_kib"]
+    return int(report["before_kib"]), int(report["after_kib"])
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="peak RSS is read from /proc or getrusage")

@@ -1,6 +1,7 @@
 """Ctrl-C: a long fib(n) is interruptible. A child process starts fib(10^8) (about 7 s of work
 here), receives SIGINT half a second in, and must raise KeyboardInterrupt and exit within a
-bounded latency, not when the computation would have finished; pyrs must work normally after.
+bounded latency, not when the computation would have finished; the extension must work normally
+after.
 Any other signal handler's exception (here a SIGALRM timeout) must get through the same way."""
 
 from __future__ import annotations
@@ -21,11 +22,11 @@ LONG_N = 100_000_000
 SIGNAL_AFTER_S = 0.5
 MAX_LATENCY_S = 1.0
 
-# After the interruption, the child checks that pyrs still computes correctly, on the worker
-# thread path too (fib(n) for n >= 300_000), and exits.
+# After the interruption, the child checks that the extension still computes correctly, on the
+# worker thread path too (fib(n) for n >= 300_000), and exits.
 CHILD = """
 import signal, sys, time
-import pyrs
+from tests.extension import ext
 
 n, mode = int(sys.argv[1]), sys.argv[2]
 expected = KeyboardInterrupt
@@ -38,11 +39,11 @@ if mode == "alarm":
 print("started", flush=True)
 t0 = time.perf_counter()
 try:
-    pyrs.fib(n)
+    ext.fib(n)
 except expected as error:
     print(type(error).__name__, flush=True)
-    assert pyrs.fib(300_002) == pyrs.fib(300_001) + pyrs.fib(300_000)
-    assert pyrs.gcd(pyrs.fib(300_001), pyrs.fib(300_000)) == 1
+    assert ext.fib(300_002) == ext.fib(300_001) + ext.fib(300_000)
+    assert ext.gcd(ext.fib(300_001), ext.fib(300_000)) == 1
     print("recovered", flush=True)
     sys.exit(0)
 print(f"completed in {time.perf_counter() - t0:.2f} s", flush=True)

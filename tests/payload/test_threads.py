@@ -11,8 +11,8 @@ import threading
 from collections.abc import Callable, Generator
 from contextlib import contextmanager
 
-import pyrs
-import pyrs_reference
+import reference
+from tests.extension import ext
 
 THREADS = 8
 ROUNDS = 5  # each thread makes every call of the workload this many times, in its own order
@@ -24,13 +24,13 @@ Call = tuple[str, Callable[[], int], int]
 def gcd_call(a: int, b: int) -> Call:
     return (
         f"gcd({a.bit_length()}-bit, {b.bit_length()}-bit)",
-        lambda: pyrs.gcd(a, b),
+        lambda: ext.gcd(a, b),
         math.gcd(a, b),
     )
 
 
 def fib_call(n: int) -> Call:
-    return (f"fib({n})", lambda: pyrs.fib(n), pyrs_reference.fib_fast_doubling(n))
+    return (f"fib({n})", lambda: ext.fib(n), reference.fib_fast_doubling(n))
 
 
 def workload() -> list[Call]:

@@ -1,12 +1,11 @@
-"""Typed usage of pyrs, checked by pyright in strict mode (`make pyright`) and executed by
-tests/test_typing.py. A `.so` without a stub gives no import error, only `Unknown` types:
-the assert_type lines fail under pyright unless the stub in stubs/ is really used."""
+"""Typed usage of the module, checked by every type checker in strict mode (`make typecheck`)
+and executed by tests/editor/test_typing.py. A `.so` without a stub gives no import error,
+only `Unknown` types: the assert_type lines fail unless the stub in stubs/ is really used."""
 
 from __future__ import annotations
 
-from typing import assert_type
-
 import pyrs
+from typing_extensions import assert_type
 
 
 class Seven:

@@ -1,0 +1,152 @@
+"""Downstream users get the types: the release wheel ships the stub (byte for byte the one in
+``stubs/``) and ``py.typed``, and a consumer project in a fresh virtual environment outside
+the repository runs, and type-checks under every checker with only the interpreter setting
+each one needs (the README's "Using the wheel downstream" table): the results are ``int``,
+a wrong call is an error.
+
+Run by the version matrix (``kit.matrix``) in each CPython's venv: the wheel is built for the
+interpreter running the test (``kit.wheel.build``, warm: the matrix built the same one), and
+the consumer's venv is made with that interpreter too. The venv is called ``venv``, not
+``.venv``, so that no checker can find it by itself: each must be told.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from kit import wheel as kit_wheel
+from kit.checkers import CHECKERS, Checker
+from kit.project import venv_python
+from tests.support.expectations import expected_errors
+from tests.support.tools import (
+    MODULE,
+    PROJECT,
+    install_offline,
+    make_bare_venv,
+    path_first,
+    pyright_json,
+    run,
+    site_packages,
+    user_environment,
+)
+
+CONSUMER = f'''\
+"""A downstream user's script: {MODULE} comes from the installed wheel, nothing else."""
+
+from typing_extensions import assert_type, reveal_type
+
+import {MODULE}
+
+
+def main() -> None:
+    reveal_type({MODULE}.gcd(4, 6))
+    assert_type({MODULE}.fib(10), int)
+    total: int = {MODULE}.fib(10) + {MODULE}.gcd(12, 18)
+    print(f"total={{total}}")
+
+
+main()
+'''
+REVEAL_LINE = 9  # 1-based line of the reveal_type call above
+WRONG = f"""\
+import {MODULE}
+
+{MODULE}.gcd("4", 6)  # expect: argument-type
+{MODULE}.fib(n=3)  # expect: positional-as-keyword
+"""
+# What a downstream project writes so that each checker uses its venv: the documented minimum
+# (nothing else is needed; strictness is the consumer's own choice, strict here).
+CONSUMER_CONFIG = """\
+[tool.pyright]
+venvPath = "."
+venv = "venv"
+typeCheckingMode = "strict"
+
+[tool.mypy]
+python_executable = "venv/bin/python"
+strict = true
+
+[tool.ty.environment]
+python = "venv"
+
+[tool.pyrefly]
+python-interpreter-path = "venv/bin/python"
+"""
+
+checkers = pytest.mark.parametrize("checker", CHECKERS, ids=[c.name for c in CHECKERS])
+
+
+@pytest.fixture(scope="module")
+def wheel() -> Path:
+    return kit_wheel.build(Path(sys.executable))
+
+
+@pytest.fixture(scope="module")
+def consumer(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Path:
+    """A downstream project: consumer.py, wrong.py, pyproject.toml, and ``venv``."""
+    project = tmp_path_factory.mktemp("consumer")
+    assert not project.resolve().is_relative_to(PROJECT.root)
+    python = make_bare_venv(project / "venv")
+    # The wheel, and typing_extensions for assert_type/reveal_type on Python 3.10 (both from
+    # uv's cache: the test tools' install put typing_extensions there).
+    install_offline(python, wheel, "typing_extensions")
+    (project / "consumer.py").write_text(CONSUMER)
+    (project / "wrong.py").write_text(WRONG)
+    (project / "pyproject.toml").write_text(CONSUMER_CONFIG)
+    return project
+
+
+def consumer_environment() -> dict[str, str]:
+    """A user's shell: no venv activated, and no kit tool on PATH but the checker itself."""
+    path = [p for p in user_environment()["PATH"].split(":") if p != str(PROJECT.bin)]
+    return user_environment(PATH=":".join(path))
+
+
+def test_wheel_ships_the_committed_stub_and_py_typed(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        assert f"{MODULE}/py.typed" in names, names
+        assert f"{MODULE}/__init__.py" in names, names
+        assert archive.read(f"{MODULE}/__init__.pyi") == PROJECT.stub.read_bytes()
+        extensions = [n for n in names if n.startswith(f"{MODULE}/{MODULE}.")]
+        assert len(extensions) == 1, names
+
+
+def test_consumer_runs(consumer: Path) -> None:
+    proc = run([venv_python(consumer / "venv"), "consumer.py"], cwd=consumer, check=True)
+    assert proc.stdout == f"total={55 + 6}\n"
+    assert "Runtime type is 'int'" in proc.stderr
+
+
+@checkers
+def test_consumer_is_typed_from_the_wheel(consumer: Path, checker: Checker) -> None:
+    report = checker.run(["consumer.py"], cwd=consumer, env=consumer_environment())
+    assert report.problems == [], report.output
+    (revealed,) = [d for d in report.diagnostics if d.severity == "info"]
+    assert revealed.line == REVEAL_LINE
+    assert re.search(r"\b(builtins\.)?int\b", revealed.message), revealed
+    assert not re.search(r"Any|Unknown", revealed.message), revealed
+
+
+@checkers
+def test_wrong_call_downstream_is_an_error(consumer: Path, checker: Checker) -> None:
+    report = checker.run(["wrong.py"], cwd=consumer, env=consumer_environment())
+    found = {(d.line, d.code) for d in report.problems}
+    assert found == expected_errors(consumer / "wrong.py", checker), report.output
+
+
+def test_verifytypes_in_the_consumer_venv(consumer: Path) -> None:
+    """pyright resolves the module to the wheel installed in the consumer's venv, complete."""
+    venv = consumer / "venv"
+    report = pyright_json(
+        ["--verifytypes", MODULE, "--ignoreexternal"], cwd=consumer, env=path_first(venv / "bin")
+    )
+    completeness = report["typeCompleteness"]
+    assert completeness["packageRootDirectory"] == str(site_packages(venv_python(venv)) / MODULE)
+    assert completeness["completenessScore"] == 1.0
+    assert report["generalDiagnostics"] == []

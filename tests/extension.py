@@ -1,0 +1,9 @@
+"""The compiled module under test, for every test: ``from tests.extension import ext``.
+
+The one test file that names the module (a renamed kit changes this line); everything else
+reads the name from ``kit.project`` and the API from the stub or the runtime.
+"""
+
+import pyrs as ext
+
+__all__ = ["ext"]

@@ -1,0 +1,129 @@
+"""Subprocess helpers shared by the tests: run a tool, read pyright's JSON, make and inspect
+venvs. Paths and names come from ``kit.project``."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, cast
+
+from kit.project import Project, venv_python
+
+PROJECT = Project()
+MODULE = PROJECT.module
+# Bounds for subprocesses (seconds): tool calls, and cargo/maturin builds (a cold build in a
+# fresh target folder takes minutes on 2 cores).
+TOOL_TIMEOUT = 180.0
+BUILD_TIMEOUT = 1800.0
+# Variables the Makefile and kit export that VS Code does not give a language server or a
+# user's shell: the editor and downstream checks must work without them.
+KIT_ONLY_VARIABLES = ("PYTHONPATH", "VIRTUAL_ENV", "PYO3_PYTHON")
+
+
+def user_environment(**extra: str) -> dict[str, str]:
+    """The full environment (tools need HOME, PATH, ...) without the kit's own variables,
+    nor the skip of the stale-build check; plus ``extra``."""
+    dropped = (*KIT_ONLY_VARIABLES, PROJECT.skip_variable)
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
+    env.update(extra)
+    return env
+
+
+def run(
+    command: Sequence[str | Path],
+    *,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    timeout: float = TOOL_TIMEOUT,
+    check: bool = False,
+) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(
+        [str(c) for c in command],
+        cwd=cwd,
+        env=env if env is not None else user_environment(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if check:
+        assert proc.returncode == 0, (
+            f"{' '.join(map(str, command))} exited {proc.returncode}\n"
+            f"--- stdout\n{proc.stdout}\n--- stderr\n{proc.stderr}"
+        )
+    return proc
+
+
+def pyright_json(
+    args: Sequence[str | Path], *, cwd: Path, env: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """``pyright --outputjson ARGS`` from ``cwd``; the parsed report."""
+    proc = run([PROJECT.tool("pyright"), "--outputjson", *args], cwd=cwd, env=env)
+    try:
+        report = json.loads(proc.stdout)
+    except json.JSONDecodeError as error:
+        raise AssertionError(f"pyright gave no JSON:\n{proc.stdout}\n{proc.stderr}") from error
+    assert isinstance(report, dict)
+    return cast("dict[str, Any]", report)
+
+
+def path_first(bin_dir: Path) -> dict[str, str]:
+    """``user_environment()`` with ``bin_dir`` first on PATH: ``pyright --verifytypes``
+    ignores ``--pythonpath`` and the config's venv and runs the first ``python`` on PATH."""
+    return user_environment(PATH=os.pathsep.join([str(bin_dir), os.environ["PATH"]]))
+
+
+def make_bare_venv(path: Path) -> Path:
+    """A virtual environment with nothing installed (not even pip); its python."""
+    run([sys.executable, "-m", "venv", "--without-pip", path], cwd=path.parent, check=True)
+    python = venv_python(path)
+    assert python.exists()
+    return python
+
+
+def install_offline(python: Path, *requirements: str | Path) -> None:
+    """Install into ``python``'s venv from uv's cache alone (no index): wheels built here and
+    packages the kit's own installs already fetched."""
+    command: list[str | Path] = [PROJECT.tool("uv"), "pip", "install", "--quiet", "--offline"]
+    run([*command, "--python", python, *requirements], cwd=python.parent, check=True)
+
+
+def site_packages(python: Path) -> Path:
+    proc = run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        cwd=python.parent,
+        check=True,
+    )
+    return Path(proc.stdout.strip())
+
+
+def find_module(python: Path, name: str, *, cwd: Path) -> str | None:
+    """Where ``python``, run in ``cwd``, imports ``name`` from (None if it cannot), imported
+    for real so a broken extension fails here rather than pass as "found"."""
+    code = (
+        "import importlib, sys\n"
+        f"try:\n    module = importlib.import_module({name!r})\n"
+        "except ModuleNotFoundError:\n    print('None')\n"
+        "else:\n    print(module.__file__)\n"
+    )
+    proc = run([python, "-c", code], cwd=cwd, check=True)
+    found = proc.stdout.strip()
+    return None if found == "None" else found
+
+
+def installed_extension() -> Path:
+    """The compiled module installed in .venv (``<module>/<module>.cpython-*.so``)."""
+    package = site_packages(PROJECT.python) / MODULE
+    matches = sorted(package.glob(f"{MODULE}.*.so")) + sorted(package.glob(f"{MODULE}.*.pyd"))
+    assert len(matches) == 1, f"expected one built extension in .venv, found {matches}"
+    return matches[0]
+
+
+def first_doc_line(text: str | None) -> str:
+    assert text is not None, "no docstring"
+    assert text.strip(), "empty docstring"
+    return text.strip().splitlines()[0]
