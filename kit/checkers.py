@@ -166,14 +166,22 @@ class Checker:
     executable: str
     arguments: tuple[str, ...]  # before the files: machine-readable output, no colours
     version_flag: str  # overrides the configured Python version
+    interpreter_flag: str  # names the interpreter whose site-packages to read
     parse: Callable[[str, str, Path], list[Diagnostic]]
     server: tuple[str, ...]  # the language server's command (executable first), if any
     # Exit codes of a completed check (any other is the tool failing).
     completed: tuple[int, ...] = (0, 1)
 
-    def command(self, files: Sequence[str | Path] = (), version: str | None = None) -> list[str]:
-        versioned = [] if version is None else [self.version_flag, version]
-        return [tool_path(self.executable), *self.arguments, *versioned, *map(str, files)]
+    def command(
+        self,
+        files: Sequence[str | Path] = (),
+        version: str | None = None,
+        interpreter: Path | None = None,
+    ) -> list[str]:
+        options = [] if version is None else [self.version_flag, version]
+        if interpreter is not None:
+            options += [self.interpreter_flag, str(interpreter)]
+        return [tool_path(self.executable), *self.arguments, *options, *map(str, files)]
 
     def server_command(self) -> list[str]:
         if not self.server:
@@ -186,11 +194,13 @@ class Checker:
         *,
         cwd: Path,
         version: str | None = None,
+        interpreter: Path | None = None,
         env: dict[str, str] | None = None,
     ) -> Report:
         """Check ``files`` (none: the whole project, as its configuration selects) from
-        ``cwd``, where the checker finds its configuration."""
-        command = self.command(files, version)
+        ``cwd``, where the checker finds its configuration; ``interpreter`` overrides the
+        configured or discovered one."""
+        command = self.command(files, version, interpreter)
         environment = dict(env if env is not None else os.environ)
         environment["NO_COLOR"] = "1"
         proc = subprocess.run(
@@ -220,6 +230,7 @@ PYRIGHT = Checker(
     arguments=("--outputjson",),
     version_flag="--pythonversion",
     parse=parse_pyright,
+    interpreter_flag="--pythonpath",
     server=("pyright-langserver", "--stdio"),
 )
 BASEDPYRIGHT = Checker(
@@ -228,6 +239,7 @@ BASEDPYRIGHT = Checker(
     arguments=("--outputjson",),
     version_flag="--pythonversion",
     parse=parse_pyright,
+    interpreter_flag="--pythonpath",
     server=("basedpyright-langserver", "--stdio"),
 )
 MYPY = Checker(
@@ -236,6 +248,7 @@ MYPY = Checker(
     arguments=("-O", "json", "--no-error-summary"),
     version_flag="--python-version",
     parse=parse_mypy,
+    interpreter_flag="--python-executable",
     server=(),  # none of its own (dmypy is a daemon, not a language server)
 )
 TY = Checker(
@@ -244,6 +257,7 @@ TY = Checker(
     arguments=("check", "--output-format", "gitlab", "--no-progress"),
     version_flag="--python-version",
     parse=parse_ty,
+    interpreter_flag="--python",
     server=("ty", "server"),
 )
 PYREFLY = Checker(
@@ -252,6 +266,7 @@ PYREFLY = Checker(
     arguments=("check", "--output-format", "json", "--summary=none", "--progress-bar", "no"),
     version_flag="--python-version",
     parse=parse_pyrefly,
+    interpreter_flag="--python-interpreter-path",
     server=("pyrefly", "lsp"),
 )
 ZUBAN = Checker(
@@ -260,6 +275,7 @@ ZUBAN = Checker(
     arguments=("check", "--show-column-numbers", "--show-error-codes", "--no-pretty"),
     version_flag="--python-version",
     parse=parse_zuban,
+    interpreter_flag="--python-executable",
     server=("zuban", "server"),
 )
 CHECKERS = (PYRIGHT, BASEDPYRIGHT, MYPY, TY, PYREFLY, ZUBAN)

@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 from lsprotocol import types
 
-from kit.checkers import PYRIGHT
+from kit.checkers import CHECKERS, PYRIGHT, Checker
 from kit.vscode import SETTINGS
 from tests.support.lsp import (
     OpenDocument,
@@ -46,8 +46,6 @@ from tests.support.tools import (
     site_packages,
     user_environment,
 )
-
-pytestmark = pytest.mark.asyncio
 
 ROOT = PROJECT.root
 STUB = PROJECT.stub
@@ -157,6 +155,7 @@ def at_import(diagnostics: list[types.Diagnostic]) -> list[types.Diagnostic]:
 # -- before ----------------------------------------------------------------------------------
 
 
+@pytest.mark.asyncio
 async def test_compiled_module_without_stub_is_silent_but_unknown(tmp_path: Path) -> None:
     ws = build_workspace(tmp_path, extension=True, stub=False, config=False)
     verify_state(ws, stub=False, config=False)
@@ -182,6 +181,7 @@ async def test_compiled_module_without_stub_is_silent_but_unknown(tmp_path: Path
     assert {f[2] for f in found} == {"reportAssertTypeFailure"}, found
 
 
+@pytest.mark.asyncio
 async def test_no_module_and_no_stub_is_report_missing_imports(tmp_path: Path) -> None:
     ws = build_workspace(tmp_path, extension=False, stub=False, config=False)
     verify_state(ws, stub=False, config=False)
@@ -199,6 +199,7 @@ async def test_no_module_and_no_stub_is_report_missing_imports(tmp_path: Path) -
     ]
 
 
+@pytest.mark.asyncio
 async def test_fresh_clone_only_warns_report_missing_module_source(tmp_path: Path) -> None:
     ws = build_workspace(tmp_path, extension=False, stub=True, config=True)
     verify_state(ws, stub=True, config=True)
@@ -222,6 +223,7 @@ async def test_fresh_clone_only_warns_report_missing_module_source(tmp_path: Pat
 
 
 @pytest.mark.parametrize("name", ["gcd", "fib"])
+@pytest.mark.asyncio
 async def test_kit_configuration_is_clean_and_fully_typed(tmp_path: Path, name: str) -> None:
     ws = build_workspace(tmp_path, extension=True, stub=True, config=True)
     verify_state(ws, stub=True, config=True)
@@ -234,3 +236,92 @@ async def test_kit_configuration_is_clean_and_fully_typed(tmp_path: Path, name: 
     assert "Unknown" not in hover
 
     assert cli_diagnostics(ws, config=True) == []
+
+
+# -- every checker, in every state ------------------------------------------------------------
+
+# The same four workspaces through each checker's command line, run with the workspace's
+# interpreter (each checker's own flag for it). Per state: the code each checker reports on
+# the import line ("" for silence), and whether the stub's types reach the assert_type lines.
+STATES = {
+    "compiled, no stub": {"extension": True, "stub": False, "config": False},
+    "nothing": {"extension": False, "stub": False, "config": False},
+    "fresh clone": {"extension": False, "stub": True, "config": True},
+    "the kit": {"extension": True, "stub": True, "config": True},
+}
+AT_IMPORT: dict[str, dict[str, str]] = {
+    "compiled, no stub": {
+        # pyright, basedpyright and zuban take the .so as the module: silent, untyped.
+        "pyright": "",
+        "basedpyright": "",
+        "mypy": "import-not-found",
+        "ty": "import-not-found",
+        "pyrefly": "missing-import",
+        "zuban": "",
+    },
+    "nothing": {
+        "pyright": "reportMissingImports",
+        "basedpyright": "reportMissingImports",
+        "mypy": "import-not-found",
+        "ty": "import-not-found",
+        "pyrefly": "missing-import",
+        "zuban": "import-not-found",
+    },
+    "fresh clone": {
+        "pyright": "reportMissingModuleSource",
+        "basedpyright": "reportMissingModuleSource",
+        "mypy": "",
+        "ty": "",
+        "pyrefly": "",
+        "zuban": "",
+    },
+    "the kit": dict.fromkeys(("pyright", "basedpyright", "mypy", "ty", "pyrefly", "zuban"), ""),
+}
+# Each checker's code for a failed assert_type (the types did not come from the stub).
+ASSERT_FAILED = {
+    "pyright": "reportAssertTypeFailure",
+    "basedpyright": "reportAssertTypeFailure",
+    "mypy": "assert-type",
+    "ty": "type-assertion-failure",
+    "pyrefly": "assert-type",
+    "zuban": "misc",
+}
+# Without a configuration pyrefly runs its lenient "basic" preset, which checks no assert_type:
+# it flags the import and nothing else.
+LENIENT_WITHOUT_CONFIG = {"pyrefly"}
+
+
+@pytest.fixture(scope="module")
+def workspaces(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Workspace]:
+    """One workspace per state, shared by the checkers (each only reads it)."""
+    found: dict[str, Workspace] = {}
+    for state, layout in STATES.items():
+        ws = build_workspace(tmp_path_factory.mktemp("state"), **layout)
+        verify_state(ws, stub=layout["stub"], config=layout["config"])
+        found[state] = ws
+    return found
+
+
+@pytest.mark.parametrize("checker", CHECKERS, ids=[c.name for c in CHECKERS])
+@pytest.mark.parametrize("state", STATES)
+def test_each_checker_in_each_state(
+    workspaces: dict[str, Workspace], state: str, checker: Checker
+) -> None:
+    layout = STATES[state]
+    ws = workspaces[state]
+    report = checker.run([USAGE], cwd=ws.root, interpreter=ws.python, env=isolated_environment())
+    found = {(d.line, d.code) for d in report.problems}
+    import_codes = {code for line, code in found if line == IMPORT_LINE + 1}
+    expected_import = AT_IMPORT[state][checker.name]
+    assert import_codes == ({expected_import} if expected_import else set()), report.output
+
+    lines = (ROOT / USAGE).read_text().splitlines()
+    assert_lines = {n for n, line in enumerate(lines, 1) if "assert_type(" in line}
+    failed = {line for line, code in found if code == ASSERT_FAILED[checker.name]}
+    typed = layout["stub"] and layout["config"]
+    if typed or (checker.name in LENIENT_WITHOUT_CONFIG and not layout["config"]):
+        assert failed == set(), report.output
+        if typed:
+            assert found - {(IMPORT_LINE + 1, expected_import)} == set(), report.output
+    else:
+        assert failed == assert_lines, report.output
