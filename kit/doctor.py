@@ -8,9 +8,11 @@ reason; the exit code is 0 when nothing failed, 1 otherwise.
 The checks follow the chain the editor depends on: the project's interpreter exists and VS
 Code is not pointed at another one; the module imports there and was built from the current
 Rust sources; the committed stub matches the sources; ``.vscode/settings.json`` does not say
-something that ``[tool.pyright]`` silently overrides; pyright really resolves the module to
-the stub in ``stubs/``; the run/debug ``PYTHONPATH`` in ``.env`` exists; and no build left
-over from before a ``make rename`` (nor the old kit's ``*-tools.pth``) is still installed.
+something that ``[tool.pyright]`` silently overrides; each of the six type checkers
+(``kit.checkers``) resolves the module to the stub in ``stubs/`` (not to the copy installed
+in ``.venv``, not to nothing) and types its first public function from it; the run/debug
+``PYTHONPATH`` in ``.env`` exists; and no build left over from before a ``make rename``
+(nor the old kit's ``*-tools.pth``) is still installed. The checks run side by side.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from __future__ import annotations
 import argparse
 import ast
 import csv
+import dataclasses
+import functools
 import json
 import os
 import re
@@ -34,11 +38,12 @@ from urllib.request import url2pathname
 
 from dotenv import dotenv_values
 
-from kit import stubs, vscode
+from kit import checkers, lspprobe, stubs, vscode
+from kit.checkers import Checker, Diagnostic
 from kit.project import Project
 
 QUICK_TIMEOUT = 60.0  # seconds: an interpreter start or an import
-PYRIGHT_TIMEOUT = 120.0  # pyright starts node and reads typeshed
+CHECKER_TIMEOUT = 120.0  # a type checker on one file (pyright starts node, reads typeshed)
 INTERPRETER_SETTING = "python.defaultInterpreterPath"
 PICKS_VENV = "VS Code's Python extension picks .venv itself"
 # Variables that make or an activated shell set and VS Code's editor and run/debug do not:
@@ -321,38 +326,188 @@ def check_settings(project: Project) -> Result:
     return Result(name, ok=f'{where} sets stubPath = "{stub_path}"', problems=tuple(problems))
 
 
-def probe_source(project: Project) -> str:
-    """A file that imports the module and reveals the type of the stub's first public
-    function (of the module itself when there is none): typed only if the stub is read."""
-    module = project.module
-    revealed = module
+# --- what each type checker resolves the module to ------------------------------------------
+#
+# Each checker is given a probe that imports the module and reveals the type of the stub's
+# first public function, and asked both where it found the module and what type it gives the
+# function. Where, in the simplest way each one tells:
+#   pyright, basedpyright  `--dependencies --verbose`: the files each file imports, as URLs
+#   mypy                   `-v` (with no cache, so that it parses): "LOG:  Parsing FILE (module)"
+#   zuban                  `zuban check` with ZUBAN_LOG=debug: "Read from FS: FILE-URL"
+#   ty, pyrefly            their command line prints no file: the language server's answer to
+#                          textDocument/declaration on the import (kit.lspprobe)
+# What type: the reveal in the report each one gives ``make typecheck`` (kit.checkers).
+
+PROBE_NAME = "doctor_probe.py"
+UNTYPED = ("Any", "Unknown")  # how the checkers spell "no type"
+# Names in an annotation that a checker prints another way (or not at all).
+SPECIAL_FORMS = frozenset(
+    {"Optional", "Union", "Callable", "Literal", "Annotated", "Final", "None", "Self", "Unpack"}
+)
+REVEALED = re.compile(r'(?:Type of "[^"]*" is|Revealed type is|[Rr]evealed type:)\s*(?P<type>.+)')
+
+
+class ToolFailure(Exception):
+    """A checker did not finish, or printed what cannot be read."""
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What one checker made of the probe."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    resolved: Path | None  # the file it resolved the module to; None: not found (or failed)
+    failure: str = ""  # why it did not report, or reported only in part
+
+
+@dataclass(frozen=True)
+class SearchSetting:
+    """The configuration key that puts ``stubs/`` on a checker's search path."""
+
+    name: str  # as the user finds it: "[tool.ty.environment] extra-paths in pyproject.toml"
+    paths: tuple[str, ...]
+    fix: str
+
+    def includes(self, project: Project) -> bool:
+        return any(same_path(project.root / path, project.stubs) for path in self.paths)
+
+
+def first_function(project: Project) -> ast.FunctionDef | None:
+    """The stub's first public function (None without one, or without a readable stub)."""
     try:
         tree = ast.parse(project.stub.read_text(encoding="utf-8"))
     except (OSError, SyntaxError, ValueError):
-        tree = ast.Module(body=[], type_ignores=[])
+        return None
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
-            revealed = f"{module}.{node.name}"
-            break
-    return f"import {module}\n\nreveal_type({revealed})\n"
+            return node
+    return None
 
 
-def run_pyright(project: Project, probe: Path, *options: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [project.tool("pyright"), "--project", project.root, *options, probe],
-        cwd=project.root,
-        env=editor_env(project, dotenv=False),  # the language server never reads .env
-        capture_output=True,
-        text=True,
-        timeout=PYRIGHT_TIMEOUT,
-        check=False,
-    )
+def revealed_expression(project: Project) -> str:
+    function = first_function(project)
+    return f"{project.module}.{function.name}" if function else project.module
+
+
+def probe_source(project: Project) -> str:
+    """A file that imports the module and reveals the type of the stub's first public
+    function (of the module itself when there is none): typed only if the stub is read."""
+    return f"import {project.module}\n\nreveal_type({revealed_expression(project)})\n"
+
+
+def annotation_names(node: ast.AST) -> Iterator[str]:
+    """The type names an annotation spells (``typing.SupportsIndex`` gives SupportsIndex)."""
+    if isinstance(node, ast.Attribute):
+        yield node.attr
+    elif isinstance(node, ast.Name):
+        yield node.id
+    else:
+        for child in ast.iter_child_nodes(node):
+            yield from annotation_names(child)
+
+
+def stub_type_names(project: Project) -> list[str]:
+    """The names of the types in the first public function's signature, which a checker
+    that reads the stub shows in its type."""
+    function = first_function(project)
+    if function is None:
+        return []
+    arguments = function.args
+    parameters = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    parameters += [p for p in (arguments.vararg, arguments.kwarg) if p is not None]
+    annotations = [p.annotation for p in parameters if p.annotation is not None]
+    annotations += [function.returns] if function.returns is not None else []
+    names = (name for node in annotations for name in annotation_names(node))
+    return sorted({name for name in names if name not in SPECIAL_FORMS})
+
+
+def revealed_type(diagnostics: Sequence[Diagnostic]) -> str | None:
+    """The type a checker revealed in the probe (the last one given, when a message gives a
+    summary first: pyright's "partially unknown")."""
+    found: str | None = None
+    for diagnostic in diagnostics:
+        for line in diagnostic.message.splitlines():
+            match = REVEALED.search(line)
+            if match:
+                found = str(match["type"]).strip().strip("\"`'")
+    return found
+
+
+def untyped(project: Project, revealed: str) -> str:
+    """Why ``revealed`` is not the stub's type ("" when it is)."""
+    expected = stub_type_names(project)
+    wrong = [
+        word for word in UNTYPED if word not in expected and re.search(rf"\b{word}\b", revealed)
+    ]
+    if wrong:
+        return f"{' and '.join(wrong)} in it"
+    missing = [name for name in expected if not re.search(rf"\b{re.escape(name)}\b", revealed)]
+    return f"no {', '.join(missing)} in it" if missing else ""
+
+
+# The key of each checker's table in pyproject.toml that puts stubs/ on its search path
+# (pyright's and basedpyright's: stubPath, where pyright_config finds it).
+SEARCH_KEYS = {
+    "mypy": ("tool.mypy", "mypy_path"),
+    "zuban": ("tool.mypy", "mypy_path"),  # `zuban check` reads mypy's table
+    "ty": ("tool.ty.environment", "extra-paths"),
+    "pyrefly": ("tool.pyrefly", "search-path"),
+}
+
+
+def search_setting(project: Project, checker: Checker) -> SearchSetting | None:
+    """The setting of ``checker`` that should name ``stubs/`` (None: unknown, or in a file
+    that does not parse, which check_settings reports)."""
+    folder = project.stubs.relative_to(project.root).as_posix()
+    if checker.name in ("pyright", "basedpyright"):
+        try:
+            config = pyright_config(project)
+        except (OSError, ValueError):
+            return None
+        where, settings = config or ("[tool.pyright] in pyproject.toml", {})
+        stub_path: object = settings.get("stubPath")
+        given = (stub_path,) if isinstance(stub_path, str) else ()
+        return SearchSetting(f"stubPath in {where}", given, f'set stubPath = "{folder}" in {where}')
+    if checker.name not in SEARCH_KEYS:
+        return None
+    dotted, key = SEARCH_KEYS[checker.name]
+    table: object = project.pyproject
+    for part in dotted.split("."):
+        table = cast("dict[str, object]", table).get(part) if isinstance(table, dict) else None
+    value = cast("dict[str, object]", table).get(key) if isinstance(table, dict) else None
+    entries: list[str] = []
+    if isinstance(value, str):  # mypy_path: "a,b" or "a:b"; the others: one path
+        entries = value.replace(",", ":").split(":") if key == "mypy_path" else [value]
+    elif isinstance(value, list):
+        entries = [str(item) for item in cast("list[object]", value)]
+    root = str(project.root)
+    paths = tuple(entry.strip().replace("$MYPY_CONFIG_FILE_DIR", root) for entry in entries)
+    name = f"[{dotted}] {key} in pyproject.toml"
+    return SearchSetting(name, paths, f'add "{folder}" to {name}')
+
+
+def shown(project: Project, path: Path) -> str:
+    """A file a checker named, as the user finds it: from the checkout, or from its venv (a
+    checker may name it through the link the venv is reached by, or without it)."""
+    for base, prefix in ((project.root, ""), (project.venv, f"{rel(project, project.venv)}/")):
+        for folder, file in ((base, path), (base.resolve(), path.resolve())):
+            try:
+                return prefix + file.relative_to(folder).as_posix()
+            except ValueError:
+                continue
+    return str(path)
+
+
+def module_file(project: Project) -> re.Pattern[str]:
+    """A path or URL that ends in a file of the module: a stub, a package or an extension."""
+    module = re.escape(project.module)
+    return re.compile(rf"/{module}(?:/__init__)?\.(?:pyi|py|[^/\s]*(?:so|pyd))$")
 
 
 def resolved_module(project: Project, output: str, probe: Path) -> Path | None:
     """From ``pyright --dependencies --verbose``: the file that the probe's import of the
     module resolved to."""
-    tail = re.compile(rf"/{re.escape(project.module)}(?:/__init__)?\.(?:pyi|py|[^/\s]*(?:so|pyd))$")
+    tail = module_file(project)
     lines = output.splitlines()
     for index, line in enumerate(lines):
         if line.strip().endswith(probe.name) and not line.startswith(" "):
@@ -365,61 +520,262 @@ def resolved_module(project: Project, output: str, probe: Path) -> Path | None:
     return None
 
 
-def check_pyright(project: Project) -> Result:
-    name = "pyright sees the stub"
-    module, stub = project.module, rel(project, project.stub)
-    pyright = project.tool("pyright")
-    if not pyright.exists():
-        return fail(name, f"{rel(project, pyright)} does not exist", "make venv")
-    with tempfile.TemporaryDirectory(prefix="kit-doctor-") as tmp:
-        probe = Path(tmp) / "doctor_probe.py"
-        probe.write_text(probe_source(project), encoding="utf-8")
-        # Two runs of a few hundred ms each: side by side.
-        with ThreadPoolExecutor(2) as pool:
-            report_run = pool.submit(run_pyright, project, probe, "--outputjson")
-            deps_run = pool.submit(run_pyright, project, probe, "--dependencies", "--verbose")
-            proc, deps = report_run.result(), deps_run.result()
-    try:
-        report = cast("dict[str, Any]", json.loads(proc.stdout))
-    except json.JSONDecodeError:
-        output = proc.stderr.strip() or proc.stdout[:300]
-        return fail(name, f"pyright failed: {output}", "make venv")
-    analysed = cast("dict[str, Any]", report.get("summary", {})).get("filesAnalyzed")
-    if analysed != 1:
-        message = f"pyright analysed {analysed} files, not the probe"
-        return fail(name, message, "check include/exclude in [tool.pyright]")
-    diagnostics = cast("list[dict[str, Any]]", report.get("generalDiagnostics", []))
-    rules = {str(d.get("rule", "")) for d in diagnostics}
-    revealed = next(
-        (str(d["message"]) for d in diagnostics if str(d.get("message", "")).startswith("Type of")),
-        "",
+def run_tool(
+    project: Project, command: Sequence[str | Path], **extra_env: str
+) -> subprocess.CompletedProcess[str]:
+    env = editor_env(project, dotenv=False)  # the language servers never read .env
+    env.update(NO_COLOR="1", **extra_env)
+    return subprocess.run(
+        [str(part) for part in command],
+        cwd=project.root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=CHECKER_TIMEOUT,
+        check=False,
     )
-    if "reportMissingImports" in rules:
-        if not project.stub.exists():
-            message = f'pyright cannot resolve "{module}": no {stub}, no module'
-            return fail(name, message, "make stubs")
-        message = f'pyright cannot resolve "{module}" (stub not in stubPath?)'
+
+
+def report_of(
+    project: Project, checker: Checker, proc: subprocess.CompletedProcess[str]
+) -> tuple[Diagnostic, ...]:
+    """The diagnostics of a checker's run (ToolFailure if it did not complete)."""
+    if proc.returncode not in checker.completed:
+        lines = (proc.stderr.strip() or proc.stdout.strip()).splitlines() or ["(no output)"]
+        raise ToolFailure(f"exit status {proc.returncode}: {lines[-1].strip()}")
+    try:
+        return tuple(checker.parse(checker.name, proc.stdout, project.root))
+    except (ValueError, KeyError, TypeError) as error:  # JSONDecodeError is a ValueError
+        raise ToolFailure(f"unreadable output ({error!r})") from error
+
+
+def outcome(
+    project: Project,
+    checker: Checker,
+    proc: subprocess.CompletedProcess[str],
+    resolved: Path | None,
+    failure: str = "",
+) -> Seen:
+    try:
+        return Seen(report_of(project, checker, proc), resolved, failure)
+    except ToolFailure as error:
+        return Seen((), resolved, "; ".join(filter(None, (str(error), failure))))
+
+
+# pyright's text report (``--outputjson`` excludes ``--dependencies --verbose``): a line per
+# diagnostic, its message continued on lines indented further (with no-break spaces), the
+# rule last.
+PYRIGHT_LINE = re.compile(
+    r"^  (?P<path>.+?):(?P<line>\d+):\d+ - (?P<severity>error|warning|information): "
+    r"(?P<message>.*)$"
+)
+PYRIGHT_RULE = re.compile(r" \((?P<rule>report[A-Za-z]+)\)$")
+
+
+def parse_pyright_text(name: str, output: str, cwd: Path) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    current: re.Match[str] | None = None
+    message: list[str] = []
+
+    def close() -> None:
+        if current is not None:
+            rule = PYRIGHT_RULE.search(message[-1])
+            if rule:
+                message[-1] = message[-1][: rule.start()]
+            level = checkers.severity(current["severity"])
+            path = checkers.relative(current["path"], cwd)
+            text = "\n".join(message)
+            found.append(
+                Diagnostic(
+                    name, path, int(current["line"]), rule["rule"] if rule else "", level, text
+                )
+            )
+
+    for line in output.splitlines():
+        match = PYRIGHT_LINE.match(line)
+        if match or not line.startswith("  "):
+            close()
+            current, message = match, [str(match["message"])] if match else []
+        elif current is not None:
+            message.append(line.strip())
+    close()
+    return found
+
+
+def see_pyright(project: Project, checker: Checker, probe: Path) -> Seen:
+    """pyright and basedpyright: one run (node starts in a second) gives both answers."""
+    tool = project.tool(checker.executable)
+    command: list[str | Path] = [
+        tool,
+        "--project",
+        project.root,
+        "--dependencies",
+        "--verbose",
+        probe,
+    ]
+    proc = run_tool(project, command)
+    resolved = resolved_module(project, proc.stdout, probe)
+    text = dataclasses.replace(checker, parse=parse_pyright_text)
+    return outcome(project, text, proc, resolved)
+
+
+def see_mypy(project: Project, checker: Checker, probe: Path) -> Seen:
+    tool = project.tool(checker.executable)
+    command: list[str | Path] = [tool, *checker.arguments, "-v", f"--cache-dir={os.devnull}", probe]
+    proc = run_tool(project, command)
+    parsed = rf"^LOG:  Parsing (?P<path>.+) \({re.escape(project.module)}\)$"
+    match = re.search(parsed, proc.stderr, re.MULTILINE)
+    return outcome(project, checker, proc, Path(match["path"]) if match else None)
+
+
+def see_zuban(project: Project, checker: Checker, probe: Path) -> Seen:
+    proc = run_tool(
+        project, [project.tool(checker.executable), *checker.arguments, probe], ZUBAN_LOG="debug"
+    )
+    tail = module_file(project)
+    urls = re.findall(r"Read from FS: (file://\S+)", proc.stderr + proc.stdout)
+    resolved = next((file_url_path(url) for url in urls if tail.search(url)), None)
+    return outcome(project, checker, proc, resolved)
+
+
+def declared(project: Project, command: Sequence[str | Path]) -> Path | None:
+    """Where a language server declares the module the probe imports: the probe is a
+    document of the project, open in the editor (never written: a name that starts with a
+    dot is no module, so it shadows nothing)."""
+    document = project.root / f".{project.module}-doctor-probe.py"
+    text = probe_source(project)
+    env = editor_env(project, dotenv=False)
+    found = lspprobe.declaration(
+        command, project.root, document, text, 0, len("import "), env=env, timeout=CHECKER_TIMEOUT
+    )
+    return found[0].path if found else None
+
+
+def see_with_server(
+    project: Project, checker: Checker, command: Sequence[str | Path], server: Sequence[str | Path]
+) -> Seen:
+    """ty and pyrefly: the check and the language server, side by side."""
+    with ThreadPoolExecutor(2) as pool:
+        report = pool.submit(run_tool, project, command)
+        declaration = pool.submit(declared, project, server)
+        proc = report.result()
+        try:
+            resolved, failure = declaration.result(), ""
+        except (lspprobe.LspError, OSError) as error:
+            resolved, failure = None, f"its language server: {error}"
+    return outcome(project, checker, proc, resolved, failure)
+
+
+def see_ty(project: Project, checker: Checker, probe: Path) -> Seen:
+    tool = project.tool(checker.executable)
+    command: list[str | Path] = [tool, *checker.arguments, probe]
+    server: list[str | Path] = [project.tool(checker.server[0]), *checker.server[1:]]
+    return see_with_server(project, checker, command, server)
+
+
+def see_pyrefly(project: Project, checker: Checker, probe: Path) -> Seen:
+    tool = project.tool(checker.executable)
+    # A file outside the project finds no configuration by itself: name the project's.
+    config = project.root / "pyrefly.toml"
+    config = config if config.exists() else project.root / "pyproject.toml"
+    command: list[str | Path] = [tool, *checker.arguments, "--config", config, probe]
+    # No indexing of the whole project for find-references: it would delay the exit by
+    # seconds and changes no answer.
+    server: list[str | Path] = [
+        project.tool(checker.server[0]),
+        *checker.server[1:],
+        "--indexing-mode",
+        "none",
+    ]
+    return see_with_server(project, checker, command, server)
+
+
+SEE: dict[str, Callable[[Project, Checker, Path], Seen]] = {
+    "pyright": see_pyright,
+    "basedpyright": see_pyright,
+    "mypy": see_mypy,
+    "zuban": see_zuban,
+    "ty": see_ty,
+    "pyrefly": see_pyrefly,
+}
+
+
+def check_resolution(project: Project, checker: Checker) -> Result:
+    """Where ``checker`` resolves the module (the stub in ``stubs/``, or a problem with the
+    command that fixes it), and that it types the module from it."""
+    name = f"{checker.name} resolves {project.module}"
+    if not project.python.exists():
+        return Result(name, skipped=f"no {rel(project, project.python)}")
+    tool = project.tool(checker.executable)
+    if not tool.exists():
+        return fail(name, f"{rel(project, tool)} does not exist", "make venv")
+    see = SEE.get(checker.name)
+    if see is None:
+        return Result(name, skipped=f"doctor does not know how to ask {checker.name}")
+    with tempfile.TemporaryDirectory(prefix="kit-doctor-") as tmp:
+        probe = Path(tmp) / PROBE_NAME
+        probe.write_text(probe_source(project), encoding="utf-8")
+        try:
+            found = see(project, checker, probe)
+        except (OSError, subprocess.SubprocessError) as error:  # TimeoutExpired among them
+            found = Seen((), None, str(error))
+    return judge(project, checker, found)
+
+
+def judge(project: Project, checker: Checker, seen: Seen) -> Result:
+    module, stub = project.module, rel(project, project.stub)
+    name = f"{checker.name} resolves {module}"
+    resolved = seen.resolved
+    if resolved is not None and same_path(resolved, project.stub):
+        return judge_types(project, checker, seen)
+    if resolved is None:
+        where = f"nothing ({seen.failure})" if seen.failure else f"nothing ({module} not found)"
+    else:
+        where = shown(project, resolved)
+        if inside(resolved, project.venv):
+            where += " (the copy the last build installed)"
+    if not project.stub.exists():
+        return fail(name, f"{where}, not {stub}, which is missing", "make stubs")
+    if resolved is None and seen.failure:
+        return fail(name, f"{checker.name} fails: {seen.failure}", typecheck_fix(project, checker))
+    setting = search_setting(project, checker)
+    folder = project.stubs.relative_to(project.root).as_posix()
+    if setting is not None and not setting.includes(project):
+        message = f'{where}, not {stub}: {setting.name} does not include "{folder}"'
+        return fail(name, message, setting.fix)
+    read = setting.name if setting else "its configuration"
+    message = f"{where}, not {stub}, although {read} includes {folder}"
+    return fail(name, message, f"check that {checker.name} reads {read} (and no other file)")
+
+
+def judge_types(project: Project, checker: Checker, seen: Seen) -> Result:
+    """The checker resolves the module to the stub: does it type it from there?"""
+    name = f"{checker.name} resolves {project.module}"
+    stub, expression = rel(project, project.stub), revealed_expression(project)
+    if seen.failure:
+        return fail(
+            name,
+            f"{stub}, but {checker.name} fails: {seen.failure}",
+            typecheck_fix(project, checker),
+        )
+    if "reportMissingModuleSource" in {d.code for d in seen.diagnostics}:
+        message = (
+            f"{stub}, but the compiled module is not installed in {rel(project, project.venv)}"
+        )
         return fail(name, message, "make dev")
-    if "reportMissingModuleSource" in rules:
-        return fail(
-            name,
-            f"pyright uses the stub, but the compiled module is not installed in "
-            f"{rel(project, project.venv)}",
-            "make dev",
-        )
-    if not revealed or "Unknown" in revealed:
-        return fail(
-            name, f"pyright does not type {module} from the stub: {revealed!r}", "make stubs"
-        )
-    source = resolved_module(project, deps.stdout, probe)
-    if source is None or not same_path(source, project.stub):
-        return fail(
-            name,
-            f"pyright resolves {module} to {source}, not {stub} (an installed copy that "
-            "`make stubs` does not update)",
-            "make stubs",
-        )
-    return Result(name, ok=f"{revealed.removeprefix('Type of ')} (from {stub})")
+    revealed = revealed_type(seen.diagnostics)
+    if revealed is None:
+        message = f"{stub}, but {checker.name} reveals no type for {expression}"
+        return fail(name, message, typecheck_fix(project, checker))
+    wrong = untyped(project, revealed)
+    if wrong:
+        return fail(name, f"{stub}, but {expression} is {revealed} ({wrong})", "make stubs")
+    return Result(name, ok=f"{stub}, reveal_type({expression}): {revealed}")
+
+
+def typecheck_fix(project: Project, checker: Checker) -> str:
+    python = rel(project, project.python)
+    return f"{python} -m kit.typecheck --only {checker.name}   (shows {checker.name}'s error)"
 
 
 def check_dotenv(project: Project) -> Result:
@@ -520,7 +876,7 @@ CHECKS: tuple[Callable[[Project], Result], ...] = (
     check_import,
     check_stubs,
     check_settings,
-    check_pyright,
+    *(functools.partial(check_resolution, checker=checker) for checker in checkers.CHECKERS),
     check_dotenv,
     check_old_builds,
 )

@@ -22,12 +22,14 @@ import shlex
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from kit import doctor, sandbox, vscode
+from kit import checkers, doctor, sandbox, vscode
+from kit.checkers import Checker
 from kit.project import Project
 
 PROJECT = Project()
@@ -37,13 +39,14 @@ ALIAS = sandbox.target_dir(SANDBOX).parent / "checkout"
 DOCTOR_TIMEOUT = 900.0  # seconds: the first stub check in a new target folder builds pyo3
 QUICK_TIMEOUT = 120.0
 OLD_NAME = f"old_{MODULE}"  # the module's name before a `make rename`
+RESOLVES = {checker.name: f"{checker.name} resolves {MODULE}" for checker in checkers.CHECKERS}
 CHECK_NAMES = (
     "interpreter",
     "VS Code interpreter",
     f"import {MODULE}",
     "stubs in sync",
     "settings vs [tool.pyright]",
-    "pyright sees the stub",
+    *RESOLVES.values(),
     ".env PYTHONPATH",
     "old builds",
 )
@@ -196,6 +199,25 @@ def first_docstring_line(stub: Path) -> str:
 DOC_LINE = first_docstring_line(PROJECT.stub)
 
 
+def first_public_function(stub: Path) -> ast.FunctionDef:
+    tree = ast.parse(stub.read_text())
+    functions = (node for node in tree.body if isinstance(node, ast.FunctionDef))
+    return next(node for node in functions if not node.name.startswith("_"))
+
+
+def type_names(function: ast.FunctionDef) -> list[str]:
+    """The type each annotation of ``function`` names, unqualified (``typing.SupportsIndex``
+    gives SupportsIndex): what a checker that reads the stub shows in its type."""
+    arguments = function.args
+    parameters = (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)
+    annotations = [parameter.annotation for parameter in parameters] + [function.returns]
+    return sorted({ast.unparse(a).rsplit(".", 1)[-1] for a in annotations if a is not None})
+
+
+FUNCTION = first_public_function(PROJECT.stub).name
+TYPE_NAMES = type_names(first_public_function(PROJECT.stub))
+
+
 def docstring_edited(root: Path) -> None:
     path = root / "src" / "python" / "mod.rs"
     replace_once(path, f"/// {DOC_LINE}\n", f"/// {DOC_LINE} (edited)\n")
@@ -203,6 +225,12 @@ def docstring_edited(root: Path) -> None:
 
 def stub_deleted(root: Path) -> None:
     Project(root).stub.unlink()
+
+
+def stubs_moved_away(root: Path) -> None:
+    """``stubs/`` renamed to pyright's default stub folder, which no configuration names."""
+    stubs = Project(root).stubs
+    stubs.rename(stubs.with_name("typings"))
 
 
 def missing_pythonpath_entry(root: Path) -> None:
@@ -214,9 +242,17 @@ def missing_pythonpath_entry(root: Path) -> None:
     path.write_text(text.replace(line.group(0), f"PYTHONPATH={entries}"))
 
 
+# The executables of the repo's .venv that doctor runs: every checker, its language server, uv.
+TOOLS = sorted(
+    {c.executable for c in checkers.CHECKERS}
+    | {c.server[0] for c in checkers.CHECKERS if c.server}
+    | {"uv"}
+)
+
+
 def own_venv(root: Path, *, share_packages: bool, python_script: str | None = None) -> Path:
     """Replace the copy's ``.venv`` link by a venv of its own, which a breakage may write
-    into: the repo's interpreter, pyright and uv, but a site-packages of its own, where
+    into: the repo's interpreter, type checkers and uv, but a site-packages of its own, where
     (``share_packages``) a .pth makes the repo's packages, the built module among them,
     importable and visible to pyright. ``python_script``: its python is that script. Its
     site-packages."""
@@ -227,7 +263,7 @@ def own_venv(root: Path, *, share_packages: bool, python_script: str | None = No
     site.mkdir(parents=True)
     copy.bin.mkdir(parents=True, exist_ok=True)
     (copy.venv / "pyvenv.cfg").write_text((PROJECT.venv / "pyvenv.cfg").read_text())
-    for tool in ("pyright", "uv"):
+    for tool in TOOLS:
         copy.tool(tool).symlink_to(PROJECT.tool(tool))
     if python_script is None:
         copy.python.symlink_to(PROJECT.python)
@@ -299,8 +335,20 @@ def test_unbroken_copy_is_all_good(copy: Project) -> None:
     assert report.stdout.splitlines()[-1] == f"{MODULE} doctor: all good"
     assert report.status() == dict.fromkeys(CHECK_NAMES, "OK"), report.stdout
     assert "built from the current sources" in report.stdout
-    assert f'OK    pyright sees the stub: "{MODULE}.' in report.stdout
-    assert f"(from {STUB})" in report.stdout
+    assert_typed_from_the_stub(report.stdout)
+
+
+def assert_typed_from_the_stub(stdout: str) -> None:
+    """Each checker's line names the stub in stubs/ and a type with the stub's types in it."""
+    assert TYPE_NAMES, f"{FUNCTION} has no annotation in {STUB}"
+    for check in RESOLVES.values():
+        prefix = f"OK    {check}: {STUB}, reveal_type({MODULE}.{FUNCTION}): "
+        (line,) = [line for line in stdout.splitlines() if line.startswith(f"OK    {check}: ")]
+        assert line.startswith(prefix), line
+        revealed = line.removeprefix(prefix)
+        for name in TYPE_NAMES:
+            assert re.search(rf"\b{re.escape(name)}\b", revealed), (name, line)
+        assert not re.search(r"\b(Any|Unknown)\b", revealed), line
 
 
 @dataclass(frozen=True)
@@ -343,15 +391,8 @@ BREAKAGES = (
     Breakage(
         "no .venv",
         remove_venv,
-        (
-            Expected("interpreter", f"{PYTHON} does not exist", "make venv"),
-            Expected(
-                "pyright sees the stub",
-                f"{relative(PROJECT.tool('pyright'), PROJECT.root)} does not exist",
-                "make venv",
-            ),
-        ),
-        skipped=(f"import {MODULE}", "stubs in sync", "old builds"),
+        (Expected("interpreter", f"{PYTHON} does not exist", "make venv"),),
+        skipped=(f"import {MODULE}", "stubs in sync", "old builds", *RESOLVES.values()),
     ),
     Breakage(
         "VS Code points at another interpreter",
@@ -391,10 +432,20 @@ BREAKAGES = (
         stub_deleted,
         (
             Expected("stubs in sync", f"{STUB} is missing", "make stubs"),
-            Expected(
-                "pyright sees the stub",
-                f"site-packages/{MODULE}/__init__.pyi, not {STUB}",
-                "make stubs",
+            *(
+                Expected(check, f"not {STUB}, which is missing", "make stubs")
+                for check in RESOLVES.values()
+            ),
+        ),
+    ),
+    Breakage(
+        "stubs/ moved away",
+        stubs_moved_away,
+        (
+            Expected("stubs in sync", f"{STUB} is missing", "make stubs"),
+            *(
+                Expected(check, f"not {STUB}, which is missing", "make stubs")
+                for check in RESOLVES.values()
             ),
         ),
     ),
@@ -423,7 +474,11 @@ BREAKAGES = (
                 f"{MODULE} is not installed in {VENV}",
                 "make dev   (or make demo for the release build and the benchmark)",
             ),
-            Expected("pyright sees the stub", "compiled module is not installed", "make dev"),
+            # The checkers that warn when a stub has no module beside it (the editor shows it).
+            *(
+                Expected(RESOLVES[name], "compiled module is not installed", "make dev")
+                for name in ("pyright", "basedpyright")
+            ),
         ),
     ),
 )
@@ -516,3 +571,99 @@ def test_old_builds_are_only_other_names_built_here(tmp_path: Path) -> None:
         f"rm {relative(site / f'{OLD_NAME}-tools.pth', root)}",
     ], result.lines()
     assert f"importable as {OLD_NAME}" in result.problems[0].message
+
+
+# --- each type checker's resolution, in process ---------------------------------------------
+#
+# The breakages of one checker's configuration need no other check: they run the six
+# resolution checks only, side by side, on a copy that links the repo's .venv (no build).
+
+STUBS = PROJECT.stubs.relative_to(PROJECT.root).as_posix()
+
+
+@pytest.fixture
+def checkout(tmp_path: Path) -> Project:
+    return sandbox.copy_checkout(tmp_path / MODULE, venv_dir=PROJECT.venv)
+
+
+def resolutions(project: Project) -> dict[str, doctor.Result]:
+    """Checker name -> what its resolution check found."""
+
+    def check(checker: Checker) -> doctor.Result:
+        return doctor.check_resolution(project, checker)
+
+    with ThreadPoolExecutor(len(checkers.CHECKERS)) as pool:
+        results = list(pool.map(check, checkers.CHECKERS))
+    return {c.name: result for c, result in zip(checkers.CHECKERS, results, strict=True)}
+
+
+def remove_setting(root: Path, key: str) -> None:
+    """Delete the line that sets ``key`` from the copy's pyproject.toml (the only one)."""
+    path = root / "pyproject.toml"
+    line = re.compile(rf"^{re.escape(key)} *=.*\n", re.MULTILINE)
+    text, count = line.subn("", path.read_text())
+    assert count == 1, f"expected one {key} = ... line in {path}"
+    path.write_text(text)
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str  # the line that sets it is removed from pyproject.toml
+    failing: tuple[str, ...]  # the checkers that then no longer resolve the module to the stub
+    fix: str
+
+
+SETTINGS_FOR_STUBS = (
+    Setting(
+        "stubPath",
+        ("pyright", "basedpyright"),
+        f'set stubPath = "{STUBS}" in [tool.pyright] in pyproject.toml',
+    ),
+    Setting(
+        "mypy_path", ("mypy", "zuban"), f'add "{STUBS}" to [tool.mypy] mypy_path in pyproject.toml'
+    ),
+    Setting(
+        "extra-paths",
+        ("ty",),
+        f'add "{STUBS}" to [tool.ty.environment] extra-paths in pyproject.toml',
+    ),
+    Setting(
+        "search-path",
+        ("pyrefly",),
+        f'add "{STUBS}" to [tool.pyrefly] search-path in pyproject.toml',
+    ),
+)
+
+
+@pytest.mark.parametrize("setting", SETTINGS_FOR_STUBS, ids=[s.key for s in SETTINGS_FOR_STUBS])
+def test_a_checker_whose_config_loses_stubs_is_named_with_the_key_to_restore(
+    checkout: Project, setting: Setting
+) -> None:
+    remove_setting(checkout.root, setting.key)
+    found = resolutions(Project(checkout.root))
+    for name, result in found.items():
+        if name not in setting.failing:
+            assert result.lines()[0].startswith(f"OK    {RESOLVES[name]}: {STUB}, "), result.lines()
+            continue
+        (problem,) = result.problems
+        assert f", not {STUB}: " in problem.message, result.lines()
+        assert f"{setting.key} in " in problem.message, result.lines()
+        assert f'does not include "{STUBS}"' in problem.message, result.lines()
+        assert problem.fix == setting.fix, result.lines()
+
+
+def test_a_stub_without_types_is_named_for_every_checker(checkout: Project) -> None:
+    """The stub is found, but its first public function lost its annotations: every checker
+    types it Any or Unknown, which is no type from the stub."""
+    tree = ast.parse(checkout.stub.read_text())
+    (node,) = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == FUNCTION]
+    arguments = node.args
+    for parameter in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs):
+        parameter.annotation = None
+    node.returns = None
+    checkout.stub.write_text(ast.unparse(tree) + "\n")
+    for result in resolutions(Project(checkout.root)).values():
+        (problem,) = result.problems
+        assert problem.message.startswith(f"{STUB}, but {MODULE}.{FUNCTION} is "), result.lines()
+        assert re.search(r"\b(Any|Unknown)\b", problem.message), result.lines()
+        assert problem.fix == "make stubs", result.lines()
