@@ -300,8 +300,9 @@ def plan(root: Path, old: Name, new: Name) -> Plan:
 
 
 def sort_cargo_lock(text: str) -> str:
-    """A Cargo.lock in cargo's own order (packages, and each one's dependencies, by name), so
-    that the first build after a rename does not rewrite it."""
+    """A Cargo.lock in cargo's own order (packages, and each one's dependencies, by name): a
+    build keeps a lock file that differs from it in order only, but the next ``cargo update``
+    would sort it, in a diff that has nothing to do with the update."""
     blocks = text.rstrip("\n").split("\n\n")
     slots = [index for index, block in enumerate(blocks) if block.startswith("[[package]]\n")]
     packages = sorted((sort_dependencies(blocks[index]) for index in slots), key=package_name)
@@ -367,10 +368,10 @@ def name_problems(project: Project, new: str) -> list[str]:
     if new == old:
         return [f"the module is already called {new}"]
     problems: list[str] = []
-    if Name(old).occurs_in(new):
+    if old.lower() in new:
         problems.append(
-            f"{new} contains the current name {old} as a word: the old name would stay "
-            "everywhere the new one is written"
+            f"{new} contains the current name {old}: the old name could not be told apart "
+            "from the new one (a search for it would find every place the new one is written)"
         )
     if keyword.iskeyword(new) or keyword.issoftkeyword(new):
         problems.append(f"{new} is a Python keyword")
@@ -388,16 +389,12 @@ def name_problems(project: Project, new: str) -> list[str]:
             f"{new} is a top-level folder or module of this checkout: `import {new}` from the "
             "checkout (tests, python -m) would find that instead"
         )
-    for lock in sorted(project.root.glob("**/Cargo.lock")):
-        if "target" in lock.relative_to(project.root).parts:
+    for lock in listed(project.root, "--cached"):
+        if Path(lock).name != "Cargo.lock":
             continue
-        crates = {
-            name.replace("-", "_")
-            for name in re.findall(r'^name = "([^"]*)"$', lock.read_text(), re.M)
-        }
-        if new in crates - {old, f"{old}_fuzz"}:
-            where = lock.relative_to(project.root).as_posix()
-            problems.append(f"{new} is already a crate the project builds with ({where})")
+        text = (project.root / lock).read_text(encoding="utf-8")
+        if new in {name.replace("-", "_") for name in re.findall(r'^name = "(.*)"$', text, re.M)}:
+            problems.append(f"{new} is already a crate the project builds with ({lock})")
             break
     problems += venv_problems(project, new)
     return problems
@@ -422,9 +419,11 @@ def venv_problems(project: Project, new: str) -> list[str]:
     problems: list[str] = []
     if found["origin"] is not None:
         origin = found["origin"] if isinstance(found["origin"], str) else "a namespace package"
-        venv = project.venv.name
+        if Path(origin).is_relative_to(project.root):
+            origin = Path(origin).relative_to(project.root).as_posix()
         problems.append(
-            f"{new} is already importable in {venv} (from {origin}): the two would clash"
+            f"{new} is already importable in {project.venv.name} (from {origin}): the two "
+            "would clash"
         )
     elif new in found["distributions"]:
         problems.append(
@@ -519,8 +518,8 @@ def reformat(project: Project) -> str:
     )
     if proc.returncode != 0:
         raise RuntimeError(
-            "make fmt could not fix every line the rename made too long; rewrap these by hand "
-            f"(make lint checks them):\n{proc.stdout}{proc.stderr}"
+            "make fmt did not end clean: fix by hand what it lists (a comment or a string the "
+            f"new name made too long?), make lint checks it:\n{proc.stdout}{proc.stderr}"
         )
     return "reformatted (make fmt): rustfmt and ruff, for the name's new length"
 
@@ -529,12 +528,16 @@ def regenerate_stub(project: Project) -> str:
     """``python -m kit.stubs`` in the renamed checkout; what it wrote."""
     if not project.python.exists():
         raise RuntimeError(f"no {project.python}: run make venv, then make stubs")
-    subprocess.run(
+    proc = subprocess.run(
         [project.python, "-m", "kit.stubs"],
         cwd=project.root,
-        check=True,
+        capture_output=True,
+        text=True,
         timeout=STUB_TIMEOUT,
+        check=False,
     )
+    if proc.returncode != 0:
+        raise RuntimeError(f"make stubs failed:\n{proc.stdout}{proc.stderr[-4000:]}")
     if not project.stub.exists():
         raise RuntimeError(f"the stub generator wrote no {project.stub}")
     others = sorted(p.name for p in project.stubs.glob("*.pyi") if p != project.stub)

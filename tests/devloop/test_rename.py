@@ -60,7 +60,7 @@ def new_name() -> str:
         candidate = Name("_".join(("tally", "ho")) + suffix)
         if (
             len(candidate.snake) != len(MODULE)
-            and not OLD.occurs_in(candidate.snake)
+            and MODULE not in candidate.snake
             and not candidate.occurs_in(MODULE)
             and not any(candidate.occurs_in(text) for text in texts)
         ):
