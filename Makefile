@@ -102,9 +102,10 @@ loop-bench: venv ## Time edit -> importable -> stub regenerated, against rustimp
 	$(PY) -m bench.loop
 
 NAME ?=
+FORCE ?=
 .PHONY: rename
-rename: venv ## Make the kit yours: make rename NAME=<new_module_name>
-	$(PY) -m kit.rename $(NAME)
+rename: venv ## Make the kit yours: make rename NAME=<new_module_name> (FORCE=1: uncommitted changes)
+	$(PY) -m kit.rename $(NAME) $(if $(FORCE),--force)
 
 .PHONY: clean
 clean: ## Remove build outputs (keeps .venv)
