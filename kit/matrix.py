@@ -160,6 +160,9 @@ def run_version(project: Project, interpreter: Interpreter, bench: bool) -> Row:
     else:
         lines = proc.stdout.strip().splitlines()
         row.result = lines[-1].strip("= ") if lines else f"exit {proc.returncode}"
+        failed = [line.split()[1] for line in lines if line.startswith(("FAILED ", "ERROR "))]
+        if failed:
+            row.result += ": " + ", ".join(failed[:3]) + (" ..." if len(failed) > 3 else "")
     return row
 
 
