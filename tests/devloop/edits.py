@@ -29,7 +29,7 @@ def toggle_body_edit(root: Path) -> None:
     replace_once(path, old, new)
 
 
-REGISTER_ANCHOR = "    m.add_function(wrap_pyfunction!(fib_py, m)?)?;\n"
+REGISTER_ANCHOR = "    fib::FIB.add_to(m)?;\n"
 
 
 def add_function(root: Path, name: str) -> str:
