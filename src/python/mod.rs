@@ -13,6 +13,7 @@ mod fastcall;
 mod fib;
 mod fibonacci;
 mod gcd;
+mod honest_enum;
 mod interrupt;
 mod staleness;
 
