@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import inspect
 import itertools
+import operator
 import pickle
 from typing import Any
 
@@ -84,6 +85,8 @@ def test_unbounded_goes_on_and_has_no_len() -> None:
     with pytest.raises(TypeError, match=r"^Fibonacci with stop=None has no len\(\)$"):
         len(fibs)
     # list() and friends ask for a length hint, and must not be put off by that TypeError.
+    assert operator.length_hint(ext.Fibonacci(), 7) == 7
+    assert operator.length_hint(ext.Fibonacci(0, 5), 7) == 5
     assert list(itertools.islice(ext.Fibonacci(7), 3)) == [13, 21, 34]
 
 
