@@ -31,7 +31,7 @@ RANGES = [
     (100, 2_000, 186),
     (100, 2_000, 187),
     (20_000, 21_000, 50),  # past 6000: values computed with the GIL released
-    (20_000, 40_001, 1_000),  # a long step, stepped with big constants (16 * 1000 <= 20_000)
+    (40_000, 60_001, 1_000),  # a long step, stepped with big constants (32 * 1000 <= 40_000)
     (1_000, 40_000, 9_000),  # too long to step: recomputed by doubling
 ]
 RANGE_IDS = [f"{a}-{b}-{c}" for a, b, c in RANGES]
