@@ -58,6 +58,23 @@ pub fn fib_until(n: u64, stop: &dyn Fn() -> bool) -> Result<Natural, FibError> {
     fib_big(n, stop).map(Natural::Big)
 }
 
+/// `(F(n-1), F(n))`, the pair an iteration steps on from (`F(-1) == 1`, so the pair of 0 is
+/// `(1, 0)`); like [`fib_until`], giving up if `stop()` returns true.
+pub fn fib_pair_until(n: u64, stop: &dyn Fn() -> bool) -> Result<(Natural, Natural), FibError> {
+    if let Some(cur) = fib_u128(n) {
+        let prev = match n.checked_sub(1) {
+            Some(before) => FIB_U128[before as usize],
+            None => 1,
+        };
+        return Ok((Natural::Small(prev), Natural::Small(cur)));
+    }
+    if n > MAX_N {
+        return Err(FibError::TooLarge);
+    }
+    let (prev, cur, _) = double_up(n, 0, stop)?;
+    Ok((Natural::from_big(prev), Natural::Big(cur)))
+}
+
 /// Doubling on the pair `(F(k-1), F(k))`, seeded from the table: O(log n) big squarings.
 ///
 /// Each step needs two squarings where textbook fast doubling needs two squarings and a
@@ -67,6 +84,27 @@ pub fn fib_until(n: u64, stop: &dyn Fn() -> bool) -> Result<Natural, FibError> {
 /// The last step, the most expensive, computes only `F(n)`, with one multiplication:
 /// `F(2k) = F(k) (F(k) + 2F(k-1))`, `F(2k+1) = (2F(k) + F(k-1)) (2F(k) - F(k-1)) + 2(-1)^k`.
 fn fib_big(n: u64, stop: &dyn Fn() -> bool) -> Result<UBig, FibError> {
+    let (prev, cur, k) = double_up(n, 1, stop)?;
+    let two = UBig::from(2u8);
+    // Last step: bit 0 of n.
+    Ok(if n & 1 == 0 {
+        let lucas = &cur + (&prev << 1); // L(k) = F(k) + 2F(k-1)
+        cur * lucas
+    } else {
+        let twice = &cur << 1;
+        let product = (&twice + &prev) * (twice - prev);
+        if k % 2 == 0 {
+            product + two
+        } else {
+            product - two
+        }
+    })
+}
+
+/// `(F(k-1), F(k), k)` for `k = n >> last` (n beyond the table, `last` 0 or 1): the doubling
+/// steps of [`fib_big`] over the bits of n down to bit `last`, with `stop()` checked before
+/// each step and once after the last.
+fn double_up(n: u64, last: u32, stop: &dyn Fn() -> bool) -> Result<(UBig, UBig, u64), FibError> {
     // Start from the longest prefix k of n's bits with F(k) in the table (k >= 1).
     let mut shift = u64::BITS - n.leading_zeros();
     while shift > 0 && (n >> (shift - 1)) <= MAX_U128_N {
@@ -76,7 +114,7 @@ fn fib_big(n: u64, stop: &dyn Fn() -> bool) -> Result<UBig, FibError> {
     let mut prev = UBig::from(FIB_U128[k as usize - 1]); // F(k-1)
     let mut cur = UBig::from(FIB_U128[k as usize]); // F(k)
     let two = UBig::from(2u8);
-    for i in (1..shift).rev() {
+    for i in (last..shift).rev() {
         if stop() {
             return Err(FibError::Stopped);
         }
@@ -99,19 +137,7 @@ fn fib_big(n: u64, stop: &dyn Fn() -> bool) -> Result<UBig, FibError> {
     if stop() {
         return Err(FibError::Stopped);
     }
-    // Last step: bit 0 of n.
-    Ok(if n & 1 == 0 {
-        let lucas = &cur + (&prev << 1); // L(k) = F(k) + 2F(k-1)
-        cur * lucas
-    } else {
-        let twice = &cur << 1;
-        let product = (&twice + &prev) * (twice - prev);
-        if k % 2 == 0 {
-            product + two
-        } else {
-            product - two
-        }
-    })
+    Ok((prev, cur, k))
 }
 
 #[cfg(test)]
@@ -187,6 +213,27 @@ mod tests {
     fn too_large_is_refused_up_front() {
         assert_eq!(fib(MAX_N + 1), Err(FibError::TooLarge));
         assert_eq!(fib(u64::MAX), Err(FibError::TooLarge));
+    }
+
+    #[test]
+    fn pairs_are_consecutive_values_across_the_switch() {
+        assert_eq!(
+            fib_pair_until(0, &|| false),
+            Ok((Natural::Small(1), Natural::Small(0)))
+        );
+        for n in 1..1200 {
+            let (prev, cur) = fib_pair_until(n, &|| false).unwrap();
+            assert_eq!(prev.into_big(), fib_by_addition(n - 1), "n = {n}");
+            assert_eq!(cur.into_big(), fib_by_addition(n), "n = {n}");
+        }
+        // Narrowest representation: F(186) is small even as the first of the pair of 187.
+        let (prev, _) = fib_pair_until(MAX_U128_N + 1, &|| false).unwrap();
+        assert_eq!(prev, Natural::Small(FIB_U128[186]));
+        assert_eq!(
+            fib_pair_until(MAX_N + 1, &|| false),
+            Err(FibError::TooLarge)
+        );
+        assert_eq!(fib_pair_until(100_000, &|| true), Err(FibError::Stopped));
     }
 
     mod properties {

@@ -25,17 +25,8 @@ impl Natural {
     /// The value of `digits` in base 2^30, least significant first (each below 2^30), as
     /// CPython stores an int's magnitude: `Small` without allocating when it fits.
     pub fn from_digits(digits: &[u32]) -> Self {
-        // Five digits hold 150 bits: accept them while the top 30 bits are still free.
-        if digits.len() <= 5 {
-            let mut small = 0u128;
-            let fits = digits.iter().rev().all(|&digit| {
-                let room = small >> (u128::BITS - DIGIT_BITS) == 0;
-                small = (small << DIGIT_BITS) | u128::from(digit);
-                room
-            });
-            if fits {
-                return Natural::Small(small);
-            }
+        if let Some(small) = small_from_digits(digits) {
+            return Natural::Small(small);
         }
         let bits = digits.len() * DIGIT_BITS as usize;
         let mut words: Vec<Word> = Vec::with_capacity(bits.div_ceil(Word::BITS as usize));
@@ -69,6 +60,24 @@ impl Natural {
             Natural::Big(b) => b,
         }
     }
+}
+
+/// The value of `digits` (base 2^30, least significant first) if it fits in 128 bits: the
+/// allocation-free part of [`Natural::from_digits`], inlined into the binding's fast paths.
+#[inline(always)]
+pub fn small_from_digits(digits: &[u32]) -> Option<u128> {
+    // Five digits hold 150 bits: accept them while the top 30 bits are still free.
+    if digits.len() > 5 {
+        return None;
+    }
+    let mut small = 0u128;
+    for &digit in digits.iter().rev() {
+        if small >> (u128::BITS - DIGIT_BITS) != 0 {
+            return None;
+        }
+        small = (small << DIGIT_BITS) | u128::from(digit);
+    }
+    Some(small)
 }
 
 #[cfg(test)]

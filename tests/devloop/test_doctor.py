@@ -188,7 +188,7 @@ def stub_path_in_settings(root: Path) -> None:
 
 
 def first_docstring_line(stub: Path) -> str:
-    """The first docstring line of the stub's first function (from a Rust ``///`` line)."""
+    """The first docstring line of the stub's first function."""
     tree = ast.parse(stub.read_text())
     function = next(node for node in tree.body if isinstance(node, ast.FunctionDef))
     doc = ast.get_docstring(function)
@@ -219,8 +219,10 @@ TYPE_NAMES = type_names(first_public_function(PROJECT.stub))
 
 
 def docstring_edited(root: Path) -> None:
-    path = root / "src" / "python" / "mod.rs"
-    replace_once(path, f"/// {DOC_LINE}\n", f"/// {DOC_LINE} (edited)\n")
+    # Wherever in src/ the line is written (a `///` comment, or a docstring macro shared by
+    # the runtime and the stub).
+    (path,) = [p for p in (root / "src").rglob("*.rs") if f"{DOC_LINE}\n" in p.read_text()]
+    replace_once(path, f"{DOC_LINE}\n", f"{DOC_LINE} (edited)\n")
 
 
 def stub_deleted(root: Path) -> None:

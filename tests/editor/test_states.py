@@ -169,6 +169,7 @@ async def test_compiled_module_without_stub_is_silent_but_unknown(tmp_path: Path
     assert rules == {
         "reportUnknownMemberType",
         "reportUnknownVariableType",
+        "reportUnknownArgumentType",
         "reportAssertTypeFailure",
     }, describe(diagnostics)
     assert any('Type of "gcd" is unknown' in d.message for d in diagnostics)
@@ -212,7 +213,7 @@ async def test_fresh_clone_only_warns_report_missing_module_source(tmp_path: Pat
     assert warning.severity == types.DiagnosticSeverity.Warning
     assert warning.range.start.line == IMPORT_LINE
     assert f'Import "{MODULE}" could not be resolved from source' in warning.message
-    assert "a: SupportsIndex" in hover, hover
+    assert "*integers: SupportsIndex" in hover, hover
 
     assert cli_diagnostics(ws, config=True) == [
         (IMPORT_LINE, "warning", "reportMissingModuleSource")

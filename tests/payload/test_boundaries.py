@@ -6,10 +6,10 @@ bigger ones into 64-bit words, and writes results back as a machine word (up to 
 u128 (up to 128 bits) or from bytes beyond. So the limits are every multiple of 30 bits, 63,
 64, 127, 128 and 129 bits, and their neighbours; each is checked on its own, by value.
 
-``gcd(x, 0) == abs(x)`` sends x through the reader and back through the writer unchanged:
-a value read with a wrong sign, a lost top digit or a truncated word shows up as a wrong
-number. fib's argument goes through the same reader: negative is a ValueError at any size,
-above 10**9 (any int of 30 bits or more) an OverflowError.
+``gcd(x, 0) == abs(x)`` (and ``lcm(x, 1) == abs(x)``) sends x through the reader and back
+through the writer unchanged: a value read with a wrong sign, a lost top digit or a truncated
+word shows up as a wrong number. fib's argument goes through the same reader: negative is a
+ValueError at any size, above 10**9 (any int of 30 bits or more) an OverflowError.
 """
 
 from __future__ import annotations
@@ -50,6 +50,17 @@ def test_gcd_matches_math_gcd(x: int) -> None:
     for y in PARTNERS:
         assert ext.gcd(x, y) == math.gcd(x, y), (x, y)
         assert ext.gcd(y, x) == math.gcd(x, y), (y, x)
+
+
+@pytest.mark.parametrize("x", VALUES, ids=hex)
+def test_lcm_round_trips_and_matches_math_lcm(x: int) -> None:
+    # lcm(x, 1) == abs(x): through the reader and the writer, like gcd(x, 0); the one-argument
+    # and varargs forms too.
+    assert ext.lcm(x, 1) == ext.lcm(1, x) == ext.lcm(x) == ext.lcm(x, x) == abs(x)
+    assert ext.gcd(x) == ext.gcd(0, 0, x) == abs(x)
+    for y in PARTNERS:
+        assert ext.lcm(x, y) == math.lcm(x, y), (x, y)
+        assert ext.lcm(y, x, -1) == math.lcm(x, y), (y, x)
 
 
 @pytest.mark.parametrize("x", VALUES, ids=hex)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import random
 from typing import Any
 
@@ -66,8 +67,40 @@ def test_negative_n_is_a_value_error() -> None:
 
 @pytest.mark.parametrize("n", [1_000_000_001, 2**63, 2**64, 10**30])
 def test_too_large_n_is_refused_up_front(n: int) -> None:
-    with pytest.raises(OverflowError, match=r"fib\(\) argument 'n' must be <= 1000000000"):
+    with pytest.raises(OverflowError, match=r"fib\(\) argument 'n' must be <= 1000000000") as error:
         ext.fib(n)
+    assert type(error.value) is ext.FibOverflowError
+    assert str(error.value) == (
+        "fib() argument 'n' must be <= 1000000000: the result would be too large"
+    )
+
+
+def test_fib_overflow_error_is_a_public_overflow_error() -> None:
+    error_class = ext.FibOverflowError
+    assert error_class.__mro__[1:3] == (OverflowError, ArithmeticError)
+    assert (error_class.__module__, error_class.__qualname__) == (ext.__name__, "FibOverflowError")
+    assert (error_class.__doc__ or "").startswith("Raised when a Fibonacci index is above")
+    # `except OverflowError` (and ArithmeticError) written before it existed still catches it.
+    for catch in (OverflowError, ArithmeticError, error_class):
+        with pytest.raises(catch):
+            ext.fib(2**64)
+    # Subclassable and raisable from Python, and it pickles by name like any public exception.
+    subclass = type("Sub", (error_class,), {})
+    with pytest.raises(error_class):
+        raise subclass("from Python")
+    restored = pickle.loads(pickle.dumps(error_class("message")))
+    assert type(restored) is error_class
+    assert restored.args == ("message",)
+
+
+def test_wrong_argument_counts_are_refused_by_the_interpreter() -> None:
+    untyped: Any = ext.fib  # wrong on purpose (the stub forbids these): called through Any
+    with pytest.raises(TypeError, match=rf"^{ext.__name__}\.fib\(\) takes exactly one argument"):
+        untyped()
+    with pytest.raises(TypeError, match=rf"^{ext.__name__}\.fib\(\) takes exactly one argument"):
+        untyped(1, 2)
+    with pytest.raises(TypeError, match=rf"^{ext.__name__}\.fib\(\) takes no keyword arguments"):
+        untyped(n=3)
 
 
 @pytest.mark.parametrize("bad", [4.0, float("nan"), "4", b"4", None, 3 + 0j, [4]])

@@ -1,4 +1,5 @@
-"""ext.gcd against math.gcd and the pure-Python reference: signs, zeros, sizes, errors."""
+"""ext.gcd against math.gcd and the pure-Python reference: signs, zeros, sizes, errors, and any
+number of arguments (``gcd(*integers)``, as math.gcd since Python 3.9)."""
 
 from __future__ import annotations
 
@@ -95,7 +96,70 @@ def test_accepts_index_objects_and_bool_like_math_gcd() -> None:
 def test_non_integers_are_type_errors_like_math_gcd(bad: Any) -> None:
     with pytest.raises(TypeError):
         math.gcd(bad, 6)
-    with pytest.raises(TypeError, match=r"gcd\(\) argument 'a': .* cannot be interpreted"):
+    with pytest.raises(TypeError, match=r"gcd\(\) argument 1: .* cannot be interpreted"):
         ext.gcd(bad, 6)
-    with pytest.raises(TypeError, match=r"gcd\(\) argument 'b': .* cannot be interpreted"):
+    with pytest.raises(TypeError, match=r"gcd\(\) argument 2: .* cannot be interpreted"):
         ext.gcd(6, bad)
+
+
+# -- any number of arguments -----------------------------------------------------------------
+
+# One value of each size class (0, one digit, a u64, a u128, a big int), each sign, and a few
+# sharing factors, so that results are rarely 1.
+SIZES = [0, 1, 6, 2**40 * 3, 2**64 * 15, 2**127 - 1, 2**128 * 9, 3**200, 2**1000 * 45]
+VARIED = [s * v for v in SIZES for s in (1, -1)]
+
+
+def test_no_and_one_argument_like_math_gcd() -> None:
+    assert ext.gcd() == math.gcd() == 0
+    for x in VARIED:
+        assert ext.gcd(x) == math.gcd(x) == abs(x), x
+        assert type(ext.gcd(x)) is int
+
+
+@pytest.mark.parametrize("count", [3, 4, 7, 50])
+def test_many_arguments_match_math_gcd(count: int) -> None:
+    rng = random.Random(count)
+    for _ in range(400):
+        common = rng.choice([1, 2, 6, 2**70 + 1, 3**90])
+        args = [rng.choice(VARIED) * common for _ in range(count)]
+        assert ext.gcd(*args) == math.gcd(*args), args
+
+
+@pytest.mark.parametrize("a", VARIED)
+def test_every_triple_of_size_classes_matches_math_gcd(a: int) -> None:
+    for b in VARIED:
+        for c in (0, -6, 2**64 * 5, 3**200):
+            assert ext.gcd(a, b, c) == math.gcd(a, b, c), (a, b, c)
+            assert ext.gcd(c, a, b) == math.gcd(c, a, b), (c, a, b)
+
+
+def test_once_the_result_is_one_later_arguments_are_still_checked() -> None:
+    assert ext.gcd(3, 5, 2**200) == 1
+    bad: Any = 4.0  # wrong on purpose (the stubs forbid it)
+    for settled in [(3, 5), (2**200 + 1, 2**200), (1,)]:
+        with pytest.raises(TypeError):
+            math.gcd(*settled, bad)
+        position = len(settled) + 1
+        with pytest.raises(TypeError, match=rf"^gcd\(\) argument {position}: 'float'"):
+            ext.gcd(*settled, bad)
+
+
+def test_big_arguments_anywhere_in_the_list() -> None:
+    """The first argument that is not a small exact int hands the rest to the general path,
+    from any position: the results must not depend on where that happens."""
+    big = 2**300 * 3 * 5 * 7
+    for position in range(5):
+        args = [2**10 * 105] * 5
+        args[position] = big
+        assert ext.gcd(*args) == math.gcd(*args) == 2**10 * 105, position
+
+
+def test_keyword_arguments_are_refused_like_math_gcd() -> None:
+    # Wrong on purpose (the stubs forbid it): called through Any.
+    ours: Any = ext.gcd
+    theirs: Any = math.gcd
+    with pytest.raises(TypeError, match=rf"^{ext.__name__}\.gcd\(\) takes no keyword arguments$"):
+        ours(a=4)
+    with pytest.raises(TypeError, match=r"^math\.gcd\(\) takes no keyword arguments$"):
+        theirs(a=4)

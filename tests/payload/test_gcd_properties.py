@@ -167,3 +167,19 @@ def test_gcd_with_zero_is_abs(a: int) -> None:
 @settings(max_examples=200)
 def test_scales_with_a_common_factor(a: int, b: int, k: int) -> None:
     assert ext.gcd(k * a, k * b) == abs(k) * ext.gcd(a, b)
+
+
+@given(st.lists(st.one_of(ints, huge), max_size=6))
+@settings(max_examples=150)
+@example([])
+@example([0, 0, 0])
+@example([2**64, -(2**64), 2**200])
+def test_any_number_of_arguments_matches_math_gcd(args: list[int]) -> None:
+    result = ext.gcd(*args)
+    assert type(result) is int
+    assert result == math.gcd(*args)
+    # gcd(a, b, c) == gcd(gcd(a, b), c): folding gives the same.
+    folded = 0
+    for arg in args:
+        folded = ext.gcd(folded, arg)
+    assert folded == result

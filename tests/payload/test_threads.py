@@ -1,6 +1,7 @@
-"""Thread safety: 8 threads calling fib and gcd at once, with operands from one word to 10^4
-bits (so some calls hold the GIL, others release it, and the longest fib calls run on a
-worker thread of their own), all get the right answers."""
+"""Thread safety: 8 threads calling fib, gcd, lcm and iterating Fibonacci at once, with operands
+from one word to 10^4 bits (so some calls hold the GIL, others release it, and the longest fib
+calls run on a worker thread of their own), all get the right answers; and threads sharing one
+Fibonacci get each of its values exactly once."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import math
 import random
 import sys
 import threading
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterable
 from contextlib import contextmanager
 
 import reference
@@ -26,6 +27,25 @@ def gcd_call(a: int, b: int) -> Call:
         f"gcd({a.bit_length()}-bit, {b.bit_length()}-bit)",
         lambda: ext.gcd(a, b),
         math.gcd(a, b),
+    )
+
+
+def lcm_call(*args: int) -> Call:
+    bits = "-".join(str(a.bit_length()) for a in args)
+    return (f"lcm({bits} bits)", lambda: ext.lcm(*args), math.lcm(*args))
+
+
+def fibonacci_call(start: int, stop: int, step: int) -> Call:
+    """Iterates a new Fibonacci; the result is a checksum of its values."""
+
+    def checksum(values: Iterable[int]) -> int:
+        return sum(value % 1_000_000_007 * (i + 1) for i, value in enumerate(values))
+
+    expected = checksum(reference.fib_fast_doubling(n) for n in range(start, stop, step))
+    return (
+        f"Fibonacci({start}, {stop}, step={step})",
+        lambda: checksum(ext.Fibonacci(start, stop, step=step)),
+        expected,
     )
 
 
@@ -55,6 +75,12 @@ def workload() -> list[Call]:
     # From 6001 on, fib runs with the GIL released; from 300_000 on a worker thread.
     calls += [fib_call(rng.randrange(6_001, 200_001)) for _ in range(10)]
     calls += [fib_call(rng.randrange(300_000, 400_001)) for _ in range(2)]
+    calls += [lcm_call(signed(rng.getrandbits(40)), rng.getrandbits(40)) for _ in range(30)]
+    calls += [lcm_call(*common_pair(3_000, 500), rng.getrandbits(64)) for _ in range(5)]
+    calls += [fibonacci_call(rng.randrange(0, 300), 400, rng.randrange(1, 9)) for _ in range(10)]
+    # Past 6000: stepped with the GIL released; from 300_000, the first value on the worker.
+    calls += [fibonacci_call(rng.randrange(6_000, 9_000), 10_000, 97) for _ in range(3)]
+    calls.append(fibonacci_call(300_000, 300_003, 1))
     return calls
 
 
@@ -99,3 +125,44 @@ def test_eight_threads_get_correct_answers() -> None:
     assert not errors, errors
     assert not wrong, wrong[:10]
     assert done == [ROUNDS * len(calls)] * THREADS
+
+
+def test_threads_sharing_one_fibonacci_get_each_value_once() -> None:
+    """Values past 6000 are computed with the GIL released while the iterator is borrowed: a
+    concurrent next() raises RuntimeError (as a generator raises ValueError) without moving it.
+    Every value still comes out exactly once, to one of the threads."""
+    # Long steps (stepped with big constants, ~0.1 ms each without the GIL): room to collide.
+    start, stop, step = 100_000, 250_000, 1_000
+    shared = ext.Fibonacci(start, stop, step=step)
+    got: list[list[int]] = [[] for _ in range(THREADS)]
+    refused = [0] * THREADS
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(THREADS)
+
+    def worker(index: int) -> None:
+        try:
+            barrier.wait()
+            while True:
+                try:
+                    got[index].append(next(shared))
+                except RuntimeError:
+                    refused[index] += 1
+                except StopIteration:
+                    return
+        except BaseException as error:  # reported below, whatever it is (panics included)
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
+    with frequent_thread_switches():
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a thread hung"
+    assert not errors, errors
+    expected = [reference.fib_fast_doubling(n) for n in range(start, stop, step)]
+    assert sorted(value for values in got for value in values) == expected
+    # Each thread saw its values in order.
+    for values in got:
+        assert values == sorted(values)
+    print(f"{sum(refused)} concurrent next() calls refused with RuntimeError")

@@ -29,6 +29,19 @@ CODES: dict[str, dict[str, tuple[str, ...]]] = {
         "ty": ("invalid-assignment",),
         "pyrefly": ("bad-assignment",),
     },
+    "too-many-positional": {
+        "pyright": ("reportCallIssue",),
+        "mypy": ("call-arg",),
+        "ty": ("too-many-positional-arguments",),
+        "pyrefly": ("bad-argument-count",),
+    },
+    # Assigning to a property that has no setter.
+    "read-only": {
+        "pyright": ("reportAttributeAccessIssue",),
+        "mypy": ("misc",),
+        "ty": ("invalid-assignment",),
+        "pyrefly": ("read-only",),
+    },
     "missing-attribute": {
         # strict pyright also calls the missing member's type unknown
         "pyright": ("reportAttributeAccessIssue", "reportUnknownMemberType"),

@@ -20,6 +20,28 @@ def main() -> None:
     assert_type(pyrs.gcd(True, Seven()), int)
     total: int = pyrs.fib(200) + pyrs.gcd(-4, 6)
     assert total == pyrs.fib(200) + 2
+    # Any number of arguments, like math.gcd and math.lcm.
+    assert_type(pyrs.gcd(), int)
+    assert_type(pyrs.gcd(12, 18, Seven()), int)
+    assert_type(pyrs.lcm(4, 6), int)
+    assert pyrs.lcm(4, 6, 10) == 60
+    # The iterator: its elements are ints (not `int | None`), its property is read-only.
+    for value in pyrs.Fibonacci(0, 10):
+        assert_type(value, int)
+    fibs = pyrs.Fibonacci(3, 10, step=2)
+    assert_type(fibs, pyrs.Fibonacci)
+    assert_type(iter(fibs), pyrs.Fibonacci)
+    assert_type(next(fibs), int)
+    assert_type(fibs.next_index, int)
+    assert_type(len(fibs), int)
+    assert fibs.next_index == 5
+    # The exception is an OverflowError.
+    try:
+        pyrs.fib(10**10)
+    except pyrs.FibOverflowError as error:
+        assert_type(error, pyrs.FibOverflowError)
+        too_large: OverflowError = error
+        assert "must be <=" in str(too_large)
 
 
 if __name__ == "__main__":
