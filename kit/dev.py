@@ -1,27 +1,182 @@
-"""Build the extension into ``.venv`` and regenerate the stub: the edit loop.
+"""Build the extension into ``.venv`` and regenerate the stub: the edit loop, in about a second.
 
-python -m kit.dev              debug build + stub (make dev, VS Code's build task)
-python -m kit.dev --release    release build, stub left as it is (make build)
+    python -m kit.dev              debug build + stub (make dev, make watch, VS Code's build task)
+    python -m kit.dev --release    release build, stub left as it is (make build)
+    python -m kit.dev --maturin    either one through `maturin develop` (wheel + install)
+
+One cargo invocation, built the way maturin builds the extension (its profile, its
+environment: PYO3_BUILD_EXTENSION_MODULE, PYO3_ENVIRONMENT_SIGNATURE, PYTHON_SYS_EXECUTABLE),
+compiles the crate once and links both the extension and, in the debug build, the stub
+generator (``src/bin/stub_gen.rs``, linked against libpython itself since the extension build
+does not link it). The moment cargo reports the extension, it replaces the installed one in
+place (``kit.install``: atomic, RECORD updated): a new ``python`` imports the new code while
+the stub generator is still linking. The stub is written to ``stubs/`` only when its bytes
+change, then copied over the installed ``<module>/__init__.pyi``.
+
+The first build of a checkout into a venv, and any build after the metadata changed
+(pyproject.toml, Cargo.toml, Cargo.lock, the README, ...) or after another installer touched
+the install, goes through ``maturin develop --uv`` instead, as does every build on macOS and
+Windows. A failed build changes nothing that is installed.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import hashlib
+import json
+import os
+import shutil
 import subprocess
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, cast
 
-from kit import stubs
+from kit import install, venv
 from kit.project import Project
 
 BUILD_TIMEOUT = 1800.0  # seconds: a cold build of pyo3 and dashu on two busy cores
 # The debug profile of the extension (Cargo.toml): its own target subfolder, so maturin's
 # build and `cargo test` do not rebuild each other's pyo3.
 DEV_PROFILE = "dev-ext"
+RELEASE_PROFILE = "release"
+STUB_GEN = "stub_gen"
+
+
+def build_project() -> Project:
+    """This checkout, with its venv under the name the caller activated it by: a test's copy
+    links ``.venv`` to a shared sandbox venv, and pyo3 must see the same interpreter path
+    from every copy (its build script reruns, and pyo3 rebuilds, when the path changes)."""
+    project = Project()
+    named = os.environ.get("VIRTUAL_ENV")
+    if named and Path(named) != project.venv and Path(named).resolve() == project.venv.resolve():
+        return Project(project.root, venv_dir=Path(named))
+    return project
+
+
+def target_dir(project: Project) -> Path:
+    return project.root / os.environ.get("CARGO_TARGET_DIR", project.target)
+
+
+def stub_inputs(project: Project) -> str:
+    """A digest of everything the stub generator reads or is built from: the crate's
+    manifests, build script and every file under src/ (the generator itself included), and
+    pyproject.toml (the module's name). The same digest means the same stub."""
+    root = project.root
+    files = [root / name for name in ("Cargo.toml", "Cargo.lock", "build.rs", "pyproject.toml")]
+    files += sorted(path for path in (root / "src").rglob("*") if path.is_file())
+    digest = hashlib.sha256()
+    for path in files:
+        if path.exists():
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+@dataclass
+class StubState:
+    """What the last stub generation of a checkout read and wrote (in the target folder)."""
+
+    path: Path
+    inputs: str = ""
+    stub: str = ""
+
+    @classmethod
+    def load(cls, project: Project) -> StubState:
+        key = hashlib.sha256(str(project.root).encode()).hexdigest()[:16]
+        path = target_dir(project) / "kit-dev" / f"stub-{key}.json"
+        try:
+            data = cast("dict[str, str]", json.loads(path.read_text()))
+        except (OSError, ValueError):
+            return cls(path)
+        return cls(path, data.get("inputs", ""), data.get("stub", ""))
+
+    def current(self, project: Project, inputs: str) -> bool:
+        stub = project.stub
+        return (
+            self.inputs == inputs
+            and stub.exists()
+            and hashlib.sha256(stub.read_bytes()).hexdigest() == self.stub
+        )
+
+    def save(self, project: Project, inputs: str) -> None:
+        self.inputs = inputs
+        self.stub = hashlib.sha256(project.stub.read_bytes()).hexdigest()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(json.dumps({"inputs": self.inputs, "stub": self.stub}) + "\n")
+
+
+@dataclass
+class Report:
+    """When each step finished (``time.monotonic()``, comparable across processes), for the
+    summary line and ``bench.loop``."""
+
+    started: float
+    events: dict[str, float] = field(default_factory=dict[str, float])
+
+    def mark(self, event: str) -> None:
+        self.events[event] = time.monotonic()
+
+    def since(self, event: str) -> str:
+        return f"{self.events[event] - self.started:.2f} s"
+
+
+def cargo_env(project: Project, python: install.Interpreter) -> dict[str, str]:
+    """The environment maturin gives cargo for the extension (maturin 1.16, pyo3 bindings)."""
+    return project.env(
+        PYO3_BUILD_EXTENSION_MODULE="1",
+        PYO3_ENVIRONMENT_SIGNATURE=python.environment_signature,
+        PYTHON_SYS_EXECUTABLE=python.executable,
+    )
+
+
+def cargo_command(
+    project: Project, profile: str, python: install.Interpreter, *, stub_gen: bool
+) -> list[str]:
+    """The cargo invocation of one build.
+
+    Release: maturin's own (``cargo rustc --lib --crate-type cdylib``), so the two share
+    every compiled unit. Debug: the crate's declared crate types (cdylib and rlib, from one
+    compilation) and, for the stub, the generator linked against the rlib; the generator
+    needs libpython (pyo3-stub-gen formats default values with Python) and the extension
+    build does not link it, so the generator's own link line names it."""
+    manifest = str(project.root / "Cargo.toml")
+    common = ["--quiet", "--profile", profile, "--message-format", "json-render-diagnostics"]
+    common += ["--manifest-path", manifest]
+    if profile == RELEASE_PROFILE:
+        return ["cargo", "rustc", *common, "--lib", "--crate-type", "cdylib"]
+    if not stub_gen:
+        return ["cargo", "build", *common, "--lib"]
+    link = [
+        *("-C", "strip=debuginfo"),  # halves the link; symbols stay for backtraces
+        *("-L", f"native={python.libdir}"),
+        *("-l", f"dylib=python{python.ldversion}"),
+        *("-C", f"link-arg=-Wl,-rpath,{python.libdir}"),
+    ]
+    return ["cargo", "rustc", *common, "--bin", STUB_GEN, "--", *link]
+
+
+def messages(stream: IO[str]) -> Iterator[dict[str, Any]]:
+    for line in stream:
+        if line.startswith("{"):
+            yield cast("dict[str, Any]", json.loads(line))
+
+
+def is_extension(message: dict[str, Any], project: Project) -> bool:
+    target = cast("dict[str, Any]", message.get("target", {}))
+    return (
+        message.get("reason") == "compiler-artifact"
+        and "cdylib" in cast("list[str]", target.get("kind", []))
+        and Path(str(message.get("manifest_path"))) == project.root / "Cargo.toml"
+    )
 
 
 def develop(project: Project, *, release: bool) -> None:
-    """``maturin develop`` into .venv."""
+    """``maturin develop`` into the venv."""
     profile = ["--release"] if release else ["--profile", DEV_PROFILE]
     subprocess.run(
         [project.tool("maturin"), "develop", "--uv", "--quiet", *profile],
@@ -32,15 +187,180 @@ def develop(project: Project, *, release: bool) -> None:
     )
 
 
+class Build:
+    """One ``python -m kit.dev`` run."""
+
+    def __init__(self, project: Project, *, release: bool, via_maturin: bool) -> None:
+        self.project = project
+        self.release = release
+        self.profile = RELEASE_PROFILE if release else DEV_PROFILE
+        self.report = Report(time.monotonic())
+        self.python = install.interpreter(project)
+        self.why_maturin = install.unsupported(project, self.python)
+        self.metadata = ""
+        self.install: install.Install | None = None
+        if self.why_maturin is None:
+            self.metadata = install.metadata_fingerprint(project, self.python)
+            self.install, why = install.load(project, self.python, self.metadata)
+            self.why_maturin = why or None
+        if via_maturin:
+            self.install, self.why_maturin = None, "asked for (--maturin)"
+        self.inputs = "" if release else stub_inputs(project)
+        self.stub_state = StubState.load(project)
+        self.stub_needed = not release and not self.stub_state.current(project, self.inputs)
+        self.replaced = False
+        self.stub_written: bool | None = None
+        self.stubs_replaced: list[str] = []
+
+    # -- the stub --------------------------------------------------------------------------
+
+    def stub_dir(self) -> Path:
+        folder = self.stub_state.path.with_suffix("")
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        return folder
+
+    def take_stub(self, folder: Path) -> None:
+        """Move the generated stub into stubs/ if its bytes changed (stubs/ is a rerun
+        trigger of build.rs: rewriting it unchanged would recompile the crate next time)."""
+        fresh = (folder / self.project.stub.name).read_bytes()
+        stub = self.project.stub
+        self.stub_written = not stub.exists() or stub.read_bytes() != fresh
+        if self.stub_written:
+            install.write_atomically(stub, fresh, 0o644)
+        self.stub_state.save(self.project, self.inputs)
+        self.report.mark("stub")
+
+    def run_stub_gen(self, binary: Path) -> int:
+        folder = self.stub_dir()
+        code = subprocess.run(
+            [str(binary), str(folder)],
+            cwd=self.project.root,
+            env=self.project.env(CARGO_MANIFEST_DIR=str(self.project.root)),
+            timeout=BUILD_TIMEOUT,
+            check=False,
+        ).returncode
+        if code == 0:
+            self.take_stub(folder)
+        return code
+
+    def separate_stub_gen(self) -> tuple[subprocess.Popen[bytes], Path]:
+        """Where libpython is static (no .so to link the generator with from the extension
+        build): ``cargo run --bin stub_gen`` in the dev profile, beside the extension build."""
+        folder = self.stub_dir()
+        command = ["cargo", "run", "--quiet", "--bin", STUB_GEN, "--", str(folder)]
+        proc = subprocess.Popen(command, cwd=self.project.root, env=self.project.env())
+        return proc, folder
+
+    # -- the extension ---------------------------------------------------------------------
+
+    def put_extension(self, artifact: Path) -> None:
+        assert self.install is not None
+        if not self.install.is_current(self.profile, artifact):
+            self.install.replace_extension(self.profile, artifact)
+            self.replaced = True
+        self.report.mark("importable")
+        self.install.hash_replaced()
+
+    def cargo(self) -> tuple[int, Path | None]:
+        """Run the build; install the extension as soon as cargo reports it. The exit code
+        and the stub generator built, if any."""
+        shared_stub = self.stub_needed and self.python.shared_libpython
+        command = cargo_command(self.project, self.profile, self.python, stub_gen=shared_stub)
+        proc = subprocess.Popen(
+            command,
+            cwd=self.project.root,
+            env=cargo_env(self.project, self.python),
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert proc.stdout is not None
+        self.report.mark("cargo")
+        generator: Path | None = None
+        pending: Future[None] | None = None
+        with ThreadPoolExecutor(1) as pool:
+            for message in messages(proc.stdout):
+                target = cast("dict[str, Any]", message.get("target", {}))
+                filenames = [Path(name) for name in message.get("filenames", [])]
+                if is_extension(message, self.project):
+                    artifact = next(p for p in filenames if p.suffix in (".so", ".dylib", ".dll"))
+                    self.report.mark("built")
+                    if self.install is not None:
+                        pending = pool.submit(self.put_extension, artifact)
+                elif message.get("reason") == "compiler-artifact" and target.get("name") == (
+                    STUB_GEN
+                ):
+                    generator = Path(str(message["executable"]))
+            code = proc.wait(timeout=BUILD_TIMEOUT)
+            self.report.mark("linked")
+            if pending is not None:
+                pending.result()
+        return code, generator
+
+    # -- the whole run ---------------------------------------------------------------------
+
+    def run(self) -> int:
+        separate: tuple[subprocess.Popen[bytes], Path] | None = None
+        if self.stub_needed and not self.python.shared_libpython:
+            separate = self.separate_stub_gen()
+        code, generator = self.cargo()
+        stub_code = 0
+        if separate is not None:
+            stub_code = separate[0].wait(timeout=BUILD_TIMEOUT)
+            if stub_code == 0:
+                self.take_stub(separate[1])
+        elif code == 0 and generator is not None:
+            stub_code = self.run_stub_gen(generator)
+        if self.install is not None:
+            self.stubs_replaced = self.install.replace_stubs()
+            self.install.commit()
+        if code != 0:
+            state = "the extension was replaced" if self.replaced else "nothing was installed"
+            print(f"kit.dev: the build failed; {state}", file=sys.stderr)
+            return code
+        if stub_code != 0:
+            print(f"kit.dev: {STUB_GEN} failed; {self.project.stub.name} was not regenerated")
+            return stub_code
+        if self.install is None:
+            print(f"kit.dev: maturin develop: {self.why_maturin}", flush=True)
+            develop(self.project, release=self.release)
+            if install.unsupported(self.project, self.python) is None:
+                install.adopt(self.project, self.python, self.metadata, self.profile)
+            self.report.mark("importable")
+        self.report.mark("done")
+        print(self.summary(), flush=True)
+        return 0
+
+    def summary(self) -> str:
+        report = self.report
+        if self.install is None:
+            how = "installed by maturin develop"
+        else:
+            how = "replaced in place" if self.replaced else "already current"
+        line = f"kit.dev: {self.project.module} ({self.profile}) {how} at {report.since('done')}"
+        if "stub" in report.events:
+            written = "rewritten" if self.stub_written else "unchanged"
+            line += f"; {self.project.stub.name} {written}"
+        if self.stubs_replaced:
+            line += ", installed stub updated"
+        return line
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kit.dev", description=__doc__)
     parser.add_argument("--release", action="store_true", help="optimised build, no stubs")
+    parser.add_argument("--maturin", action="store_true", help="install with maturin develop")
+    parser.add_argument("--report", type=Path, help="append when each step finished (JSON)")
     args = parser.parse_args(argv)
-    project = Project()
-    if not args.release:
-        stubs.generate(project)
-    develop(project, release=args.release)
-    return 0
+    project = build_project()
+    venv.ensure(project.venv, [venv.DEV], project=project)  # `make venv`, when .venv is stale
+    with install.locked(project) if sys.platform.startswith("linux") else contextlib.nullcontext():
+        build = Build(project, release=args.release, via_maturin=args.maturin)
+        code = build.run()
+    if args.report:
+        with args.report.open("a") as handle:
+            handle.write(json.dumps({"code": code, **build.report.events}) + "\n")
+    return code
 
 
 if __name__ == "__main__":
