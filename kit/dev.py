@@ -45,6 +45,9 @@ BUILD_TIMEOUT = 1800.0  # seconds: a cold build of pyo3 and dashu on two busy co
 DEV_PROFILE = "dev-ext"
 RELEASE_PROFILE = "release"
 STUB_GEN = "stub_gen"
+# Names a file to append, as one JSON line, when each step finished (time.monotonic(),
+# comparable across processes): how bench.loop times `make dev` from the edit.
+REPORT_VARIABLE = "KIT_DEV_REPORT"
 
 
 def build_project() -> Project:
@@ -196,7 +199,8 @@ class Build:
         self.profile = RELEASE_PROFILE if release else DEV_PROFILE
         self.report = Report(time.monotonic())
         self.python = install.interpreter(project)
-        self.why_maturin = install.unsupported(project, self.python)
+        self.unsupported = install.unsupported(project, self.python)
+        self.why_maturin = self.unsupported
         self.metadata = ""
         self.install: install.Install | None = None
         if self.why_maturin is None:
@@ -245,8 +249,9 @@ class Build:
         return code
 
     def separate_stub_gen(self) -> tuple[subprocess.Popen[bytes], Path]:
-        """Where libpython is static (no .so to link the generator with from the extension
-        build): ``cargo run --bin stub_gen`` in the dev profile, beside the extension build."""
+        """``cargo run --bin stub_gen`` in the dev profile, as ``make stubs`` does: beside
+        the extension build where libpython is static (no .so to link the generator with
+        from that build), before maturin where the in-place install does not apply."""
         folder = self.stub_dir()
         command = ["cargo", "run", "--quiet", "--bin", STUB_GEN, "--", str(folder)]
         proc = subprocess.Popen(command, cwd=self.project.root, env=self.project.env())
@@ -300,6 +305,8 @@ class Build:
     # -- the whole run ---------------------------------------------------------------------
 
     def run(self) -> int:
+        if self.unsupported is not None:
+            return self.run_as_before()
         separate: tuple[subprocess.Popen[bytes], Path] | None = None
         if self.stub_needed and not self.python.shared_libpython:
             separate = self.separate_stub_gen()
@@ -324,9 +331,24 @@ class Build:
         if self.install is None:
             print(f"kit.dev: maturin develop: {self.why_maturin}", flush=True)
             develop(self.project, release=self.release)
-            if install.unsupported(self.project, self.python) is None:
-                install.adopt(self.project, self.python, self.metadata, self.profile)
+            install.adopt(self.project, self.python, self.metadata, self.profile)
             self.report.mark("importable")
+        self.report.mark("done")
+        print(self.summary(), flush=True)
+        return 0
+
+    def run_as_before(self) -> int:
+        """Where the in-place install does not apply: the stub (``cargo run``), then
+        ``maturin develop``."""
+        if self.stub_needed:
+            proc, folder = self.separate_stub_gen()
+            code = proc.wait(timeout=BUILD_TIMEOUT)
+            if code != 0:
+                return code
+            self.take_stub(folder)
+        print(f"kit.dev: maturin develop: {self.why_maturin}", flush=True)
+        develop(self.project, release=self.release)
+        self.report.mark("importable")
         self.report.mark("done")
         print(self.summary(), flush=True)
         return 0
@@ -350,15 +372,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kit.dev", description=__doc__)
     parser.add_argument("--release", action="store_true", help="optimised build, no stubs")
     parser.add_argument("--maturin", action="store_true", help="install with maturin develop")
-    parser.add_argument("--report", type=Path, help="append when each step finished (JSON)")
     args = parser.parse_args(argv)
     project = build_project()
     venv.ensure(project.venv, [venv.DEV], project=project)  # `make venv`, when .venv is stale
     with install.locked(project) if sys.platform.startswith("linux") else contextlib.nullcontext():
         build = Build(project, release=args.release, via_maturin=args.maturin)
         code = build.run()
-    if args.report:
-        with args.report.open("a") as handle:
+    report = os.environ.get(REPORT_VARIABLE)
+    if report:
+        with Path(report).open("a") as handle:
             handle.write(json.dumps({"code": code, **build.report.events}) + "\n")
     return code
 

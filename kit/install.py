@@ -101,6 +101,7 @@ def probe() -> dict[str, Any]:
         "implementation": sys.implementation.name,
         "version": list(sys.version_info[:2]),
         "pointer_bits": 8 * struct.calcsize("P"),
+        "prefix": sys.prefix,
         "platlib": sysconfig.get_path("platlib"),
         "ldversion": ldversion,
         "libdir": libdir,
@@ -127,12 +128,17 @@ def interpreter(project: Project) -> Interpreter:
         ).stdout
         found = cast("dict[str, Any]", json.loads(out))
     major, minor = (int(part) for part in found["version"])
+    # Spelled from the venv's path as the caller named it, whichever link the interpreter
+    # was started through (a test's copy links .venv to a shared venv).
+    platlib = Path(str(found["platlib"]))
+    with contextlib.suppress(ValueError):
+        platlib = project.venv / platlib.relative_to(str(found["prefix"]))
     return Interpreter(
         executable=str(project.python),
         implementation=str(found["implementation"]),
         version=(major, minor),
         pointer_bits=int(found["pointer_bits"]),
-        platlib=str(found["platlib"]),
+        platlib=str(platlib),
         ldversion=str(found["ldversion"]),
         libdir=str(found["libdir"]),
         shared_libpython=bool(found["shared_libpython"]),
