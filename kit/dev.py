@@ -33,9 +33,9 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, cast
@@ -159,7 +159,7 @@ def cargo_command(
     if not stub_gen:
         return ["cargo", "build", *common, "--lib"]
     link = [
-        *("-C", "strip=debuginfo"),  # halves the link; symbols stay for backtraces
+        *("-C", "strip=debuginfo", "-C", "debuginfo=0"),  # a faster link; symbols stay
         *("-L", f"native={python.libdir}"),
         *("-l", f"dylib=python{python.ldversion}"),
         *("-C", f"link-arg=-Wl,-rpath,{python.libdir}"),
@@ -195,30 +195,39 @@ def develop(project: Project, *, release: bool) -> None:
 
 
 class Build:
-    """One ``python -m kit.dev`` run."""
+    """One ``python -m kit.dev`` run. cargo starts first; what is installed is looked at
+    while it runs (the receipt, the metadata), before it reports the extension."""
 
     def __init__(self, project: Project, *, release: bool, via_maturin: bool) -> None:
         self.project = project
         self.release = release
+        self.via_maturin = via_maturin
         self.profile = RELEASE_PROFILE if release else DEV_PROFILE
         self.report = Report(time.monotonic())
         self.python = install.interpreter(project)
-        self.unsupported = install.unsupported(project, self.python)
-        self.why_maturin = self.unsupported
-        self.metadata = ""
-        self.install: install.Install | None = None
-        if self.why_maturin is None:
-            self.metadata = install.metadata_fingerprint(project, self.python)
-            self.install, why = install.load(project, self.python, self.metadata)
-            self.why_maturin = why or None
-        if via_maturin:
-            self.install, self.why_maturin = None, "asked for (--maturin)"
         self.inputs = "" if release else stub_inputs(project)
         self.stub_state = StubState.load(project)
         self.stub_needed = not release and not self.stub_state.current(project, self.inputs)
+        self.why_maturin: str | None = install.unsupported_platform(self.python)
+        self.metadata = ""
+        self.install: install.Install | None = None
+        self.decided = threading.Event()  # why_maturin and install are set
         self.replaced = False
         self.stub_written: bool | None = None
         self.stubs_replaced: list[str] = []
+        self.generator: Path | None = None
+        self.failure: BaseException | None = None
+
+    def look_at_install(self) -> None:
+        """Whether the venv holds an install to update in place, or maturin must."""
+        self.why_maturin = install.unsupported(self.project, self.python)
+        if self.why_maturin is None:
+            self.metadata = install.metadata_fingerprint(self.project, self.python)
+            self.install, why = install.load(self.project, self.python, self.metadata)
+            self.why_maturin = why or None
+        if self.via_maturin:
+            self.install, self.why_maturin = None, "asked for (--maturin)"
+        self.decided.set()
 
     # -- the stub --------------------------------------------------------------------------
 
@@ -263,17 +272,7 @@ class Build:
 
     # -- the extension ---------------------------------------------------------------------
 
-    def put_extension(self, artifact: Path) -> None:
-        assert self.install is not None
-        if not self.install.is_current(self.profile, artifact):
-            self.install.replace_extension(self.profile, artifact)
-            self.replaced = True
-        self.report.mark("importable")
-        self.install.hash_replaced()
-
-    def cargo(self) -> tuple[int, Path | None]:
-        """Run the build; install the extension as soon as cargo reports it. The exit code
-        and the stub generator built, if any."""
+    def start_cargo(self) -> subprocess.Popen[str]:
         shared_stub = self.stub_needed and self.python.shared_libpython
         command = cargo_command(self.project, self.profile, self.python, stub_gen=shared_stub)
         proc = subprocess.Popen(
@@ -283,45 +282,70 @@ class Build:
             stdout=subprocess.PIPE,
             text=True,
         )
-        assert proc.stdout is not None
         self.report.mark("cargo")
-        generator: Path | None = None
-        pending: Future[None] | None = None
-        with ThreadPoolExecutor(1) as pool:
-            for message in messages(proc.stdout):
+        return proc
+
+    def follow(self, stream: IO[str]) -> None:
+        """Read cargo's messages (a thread of its own, so cargo never waits on the pipe);
+        put the extension in place the moment cargo reports it."""
+        try:
+            for message in messages(stream):
                 target = cast("dict[str, Any]", message.get("target", {}))
-                filenames = [Path(name) for name in message.get("filenames", [])]
                 if is_extension(message, self.project):
-                    artifact = next(p for p in filenames if p.suffix in (".so", ".dylib", ".dll"))
+                    names = [Path(name) for name in message.get("filenames", [])]
+                    artifact = next(p for p in names if p.suffix in (".so", ".dylib", ".dll"))
                     self.report.mark("built")
+                    self.decided.wait()
                     if self.install is not None:
-                        pending = pool.submit(self.put_extension, artifact)
-                elif message.get("reason") == "compiler-artifact" and target.get("name") == (
-                    STUB_GEN
+                        self.put_extension(artifact)
+                elif message.get("reason") == "compiler-artifact" and (
+                    target.get("name") == STUB_GEN
                 ):
-                    generator = Path(str(message["executable"]))
-            code = proc.wait(timeout=BUILD_TIMEOUT)
-            self.report.mark("linked")
-            if pending is not None:
-                pending.result()
-        return code, generator
+                    self.generator = Path(str(message["executable"]))
+        except BaseException as error:  # reported by the main thread
+            self.failure = error
+            for _ in stream:  # let cargo finish writing
+                pass
+
+    def put_extension(self, artifact: Path) -> None:
+        assert self.install is not None
+        if not self.install.is_current(self.profile, artifact):
+            self.install.replace_extension(self.profile, artifact)
+            self.replaced = True
+        self.report.mark("importable")
+        self.install.hash_replaced()  # for RECORD, while cargo links the stub generator
 
     # -- the whole run ---------------------------------------------------------------------
 
     def run(self) -> int:
-        if self.unsupported is not None:
+        if self.why_maturin is not None:
             return self.run_as_before()
         separate: tuple[subprocess.Popen[bytes], Path] | None = None
         if self.stub_needed and not self.python.shared_libpython:
             separate = self.separate_stub_gen()
-        code, generator = self.cargo()
+        proc = self.start_cargo()
+        assert proc.stdout is not None
+        reader = threading.Thread(target=self.follow, args=(proc.stdout,), daemon=True)
+        reader.start()
+        try:
+            venv.ensure(self.project.venv, [venv.DEV], project=self.project)  # `make venv`
+            self.look_at_install()
+        finally:
+            self.decided.set()
+        code = proc.wait(timeout=BUILD_TIMEOUT)
+        reader.join()
+        self.report.mark("linked")
+        if self.failure is not None:
+            raise self.failure
+        if self.install is None and self.why_maturin and self.unsupported_after_all():
+            return self.run_as_before()
         stub_code = 0
         if separate is not None:
             stub_code = separate[0].wait(timeout=BUILD_TIMEOUT)
             if stub_code == 0:
                 self.take_stub(separate[1])
-        elif code == 0 and generator is not None:
-            stub_code = self.run_stub_gen(generator)
+        elif code == 0 and self.generator is not None:
+            stub_code = self.run_stub_gen(self.generator)
         if self.install is not None:
             self.stubs_replaced = self.install.replace_stubs()
             self.install.commit()
@@ -341,9 +365,13 @@ class Build:
         print(self.summary(), flush=True)
         return 0
 
+    def unsupported_after_all(self) -> bool:
+        return install.unsupported(self.project, self.python) is not None
+
     def run_as_before(self) -> int:
         """Where the in-place install does not apply: the stub (``cargo run``), then
         ``maturin develop``."""
+        venv.ensure(self.project.venv, [venv.DEV], project=self.project)  # `make venv`
         if self.stub_needed:
             proc, folder = self.separate_stub_gen()
             code = proc.wait(timeout=BUILD_TIMEOUT)
@@ -378,7 +406,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--maturin", action="store_true", help="install with maturin develop")
     args = parser.parse_args(argv)
     project = build_project()
-    venv.ensure(project.venv, [venv.DEV], project=project)  # `make venv`, when .venv is stale
     with install.locked(project) if sys.platform.startswith("linux") else contextlib.nullcontext():
         build = Build(project, release=args.release, via_maturin=args.maturin)
         code = build.run()

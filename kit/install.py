@@ -145,12 +145,21 @@ def interpreter(project: Project) -> Interpreter:
     )
 
 
-def unsupported(project: Project, python: Interpreter) -> str | None:
-    """Why the in-place install cannot stand in for ``maturin develop`` here, or None."""
+def unsupported_platform(python: Interpreter) -> str | None:
+    """Why the in-place install cannot stand in for ``maturin develop`` on this platform or
+    interpreter, or None."""
     if not sys.platform.startswith("linux"):
         return f"on {sys.platform} maturin links the extension with its own arguments"
     if python.implementation != "cpython":
         return f"{python.implementation} is not CPython"
+    return None
+
+
+def unsupported(project: Project, python: Interpreter) -> str | None:
+    """Why the in-place install cannot stand in for ``maturin develop`` here, or None."""
+    platform = unsupported_platform(python)
+    if platform is not None:
+        return platform
     tool = cast("dict[str, Any]", project.pyproject.get("tool", {}))
     extra = sorted(set(cast("dict[str, Any]", tool.get("maturin", {}))) - KNOWN_MATURIN_KEYS)
     if extra:
