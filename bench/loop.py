@@ -158,52 +158,6 @@ class Kit:
         row.step("make dev returns", done - started)
 
 
-def kit_rows(work: Path, repeat: int, old_loop: bool) -> list[Row]:
-    rows: list[Row] = []
-    first = Row("kit: first make dev of a fresh copy (deps built; maturin develop)")
-    kits: list[Kit] = []
-    for index in range(repeat):
-        kits.append(Kit(work, f"kit{index}"))
-        kits[-1].timed(first, lambda: None)
-    rows.append(first)
-    kit = kits[-1]  # the venv holds its install: the others would go through maturin again
-    body = Row("kit: make dev, body edit")
-    for _ in range(repeat):
-        kit.timed(body, lambda: edits.toggle_body_edit(kit.copy.root))
-    rows.append(body)
-    noop = Row("kit: make dev, nothing changed")
-    for _ in range(repeat):
-        kit.timed(noop, lambda: None)
-    rows.append(noop)
-    signature = Row("kit: make dev, new #[pyfunction] (signature change)")
-    for index in range(repeat):
-        name = f"loop_added_{index}"
-        kit.timed(
-            signature,
-            lambda name=name: edits.add_function(kit.copy.root, name),
-            code=f"assert m.{name}(4, 6) == 2",
-        )
-        if f"def {name}(" not in kit.copy.stub.read_text():
-            raise RuntimeError(f"the stub has no {name}")
-    rows.append(signature)
-    kit.make("build")  # the release build of these sources
-    kit.make("dev")
-    switch = Row("kit: make build after make dev (release already built)")
-    back = Row("kit: make dev after make build (debug already built)")
-    for _ in range(repeat):
-        kit.timed(switch, lambda: None, target="build")
-        kit.timed(back, lambda: None)
-    rows += [switch, back]
-    release_noop = Row("kit: make build, nothing changed")
-    kit.make("build")
-    for _ in range(repeat):
-        kit.timed(release_noop, lambda: None, target="build")
-    rows.append(release_noop)
-    if old_loop:
-        rows.append(old_make_dev(kit, repeat))
-    return rows
-
-
 def old_make_dev(kit: Kit, repeat: int) -> Row:
     """The loop before the fast path: stub_gen then maturin develop --uv, in sequence."""
     row = Row("before: stub_gen + maturin develop --uv, body edit")
@@ -230,8 +184,9 @@ class RustImport:
     CARGO_TARGET_DIR, a persistent build folder of their own (the way a user would work
     around it); one body edit is also timed as shipped."""
 
-    def __init__(self, home: Path) -> None:
+    def __init__(self, home: Path, *, as_shipped: bool) -> None:
         project = Project()
+        self.as_shipped_too = as_shipped
         self.python = str(project.python)
         self.env = project.env(RUSTIMPORT_CACHE_DIR=str(home / "cache"))
         self.env.pop("CARGO_TARGET_DIR", None)  # rustimport builds in its cache, as shipped
@@ -272,66 +227,145 @@ class RustImport:
         row.importable.append(seconds)
         row.runs.append(elapsed)
 
-    def crate_rows(self, repeat: int, as_shipped: bool) -> list[Row]:
-        """The kit's own crate, imported as a crate folder (a `.rustimport` marker)."""
-        folder = self.home / "crate"
-        crate = folder / self.module
-        env = self.crate_env
+    @property
+    def crate_folder(self) -> Path:
+        return self.home / "crate"
 
-        def fresh_copy() -> None:
-            shutil.rmtree(folder, ignore_errors=True)
-            sandbox.copy_checkout(crate)
-            (crate / ".rustimport").write_text("")
+    @property
+    def crate(self) -> Path:
+        return self.crate_folder / self.module
 
-        fresh_copy()
-        self.import_time(folder, self.module, env)  # builds the dependencies once, if needed
-        first = Row("rustimport, same crate: first import of a fresh copy (deps built)")
-        for _ in range(repeat):
-            self.timed(first, folder, self.module, fresh_copy, env=env, fresh=True)
-        body = Row("rustimport, same crate: import after a body edit")
-        for _ in range(repeat):
-            self.timed(body, folder, self.module, lambda: edits.toggle_body_edit(crate), env=env)
-        noop = Row("rustimport, same crate: import, nothing changed")
-        for _ in range(repeat):
-            seconds = self.import_time(folder, self.module, env)
-            noop.importable.append(seconds)
-            noop.runs.append(seconds)
-        signature = Row("rustimport, same crate: import after a new #[pyfunction]")
-        for index in range(repeat):
-            name = f"loop_added_{index}"
-            self.timed(
-                signature,
-                folder,
-                self.module,
-                lambda name=name: edits.add_function(crate, name),
-                env=env,
-                check=f"assert m.{name}(4, 6) == 2",
-            )
-        rows = [first, body, noop, signature]
-        if as_shipped:
-            shipped = Row("rustimport as shipped (build folder emptied), body edit, 1 run")
-            self.timed(
-                shipped, folder, self.module, lambda: edits.toggle_body_edit(crate), env=self.env
-            )
-            rows.append(shipped)
-        return rows
+    @property
+    def one_file(self) -> Path:
+        return self.home / "onefile" / f"{ONE_FILE}.rs"
 
-    def one_file_rows(self, repeat: int) -> list[Row]:
-        folder = self.home / "onefile"
-        folder.mkdir(parents=True, exist_ok=True)
-        source = folder / f"{ONE_FILE}.rs"
-        source.write_text(ONE_FILE_SOURCE)
-        self.import_time(folder, ONE_FILE, self.env)  # its template's pyo3, built once
-        body = Row("rustimport, one-file module: import after a body edit")
+    def fresh_copy(self) -> None:
+        """The kit's own crate, as a crate folder rustimport imports (a `.rustimport`
+        marker), at the same path as before."""
+        shutil.rmtree(self.crate_folder, ignore_errors=True)
+        sandbox.copy_checkout(self.crate)
+        (self.crate / ".rustimport").write_text("")
+
+    def set_up(self) -> None:
+        """Both modules in place and built once (dependencies included, when not yet)."""
+        self.fresh_copy()
+        self.import_time(self.crate_folder, self.module, self.crate_env)
+        self.one_file.parent.mkdir(parents=True, exist_ok=True)
+        self.one_file.write_text(ONE_FILE_SOURCE)
+        self.import_time(self.one_file.parent, ONE_FILE, self.env)
+
+    def first(self, row: Row) -> None:
+        self.timed(
+            row, self.crate_folder, self.module, self.fresh_copy, env=self.crate_env, fresh=True
+        )
+
+    def body_edit(self, row: Row) -> None:
+        crate = self.crate
+        self.timed(
+            row,
+            self.crate_folder,
+            self.module,
+            lambda: edits.toggle_body_edit(crate),
+            env=self.crate_env,
+        )
+
+    def nothing_changed(self, row: Row) -> None:
+        seconds = self.import_time(self.crate_folder, self.module, self.crate_env)
+        row.importable.append(seconds)
+        row.runs.append(seconds)
+
+    def new_function(self, row: Row, name: str) -> None:
+        crate = self.crate
+        self.timed(
+            row,
+            self.crate_folder,
+            self.module,
+            lambda: edits.add_function(crate, name),
+            env=self.crate_env,
+            check=f"assert m.{name}(4, 6) == 2",
+        )
+
+    def as_shipped(self, row: Row) -> None:
+        """A body edit without CARGO_TARGET_DIR: rustimport's own build folder."""
+        crate = self.crate
+        self.timed(
+            row,
+            self.crate_folder,
+            self.module,
+            lambda: edits.toggle_body_edit(crate),
+            env=self.env,
+        )
+
+    def one_file_body_edit(self, row: Row) -> None:
+        source = self.one_file
 
         def toggle() -> None:
             text = source.read_text()
             old, new = edits.BODY_EDIT
             source.write_text(text.replace(old, new) if old in text else text.replace(new, old))
 
-        for _ in range(repeat):
-            self.timed(body, folder, ONE_FILE, toggle, env=self.env)
-        return [body]
+        self.timed(row, source.parent, ONE_FILE, toggle, env=self.env)
+
+
+def measure(work: Path, repeat: int, rustimport: RustImport | None, old_loop: bool) -> list[Row]:
+    """Every scenario, the kit's run and rustimport's alternating within each round, so that
+    both see the same load on a shared machine."""
+    kit_first = Row("kit: first make dev of a fresh copy (deps built; maturin develop)")
+    kit_body = Row("kit: make dev, body edit")
+    kit_noop = Row("kit: make dev, nothing changed")
+    kit_new = Row("kit: make dev, new #[pyfunction] (signature change)")
+    to_release = Row("kit: make build after make dev (release already built)")
+    to_debug = Row("kit: make dev after make build (debug already built)")
+    release_noop = Row("kit: make build, nothing changed")
+    ri_first = Row("rustimport, same crate: first import of a fresh copy (deps built)")
+    ri_body = Row("rustimport, same crate: import after a body edit")
+    ri_noop = Row("rustimport, same crate: import, nothing changed")
+    ri_new = Row("rustimport, same crate: import after a new #[pyfunction]")
+    ri_shipped = Row("rustimport as shipped (build folder emptied), body edit, 1 run")
+    ri_one = Row("rustimport, one-file module: import after a body edit")
+    if rustimport is not None:
+        rustimport.set_up()
+    kits: list[Kit] = []
+    for index in range(repeat):
+        kits.append(Kit(work, f"kit{index}"))
+        kits[-1].timed(kit_first, lambda: None)
+        if rustimport is not None:
+            rustimport.first(ri_first)
+    kit = kits[-1]  # the venv holds its install: the others would go through maturin again
+    for _ in range(repeat):
+        kit.timed(kit_body, lambda: edits.toggle_body_edit(kit.copy.root))
+        if rustimport is not None:
+            rustimport.body_edit(ri_body)
+            rustimport.one_file_body_edit(ri_one)
+    for _ in range(repeat):
+        kit.timed(kit_noop, lambda: None)
+        if rustimport is not None:
+            rustimport.nothing_changed(ri_noop)
+    for index in range(repeat):
+        name = f"loop_added_{index}"
+        code = f"assert m.{name}(4, 6) == 2"
+        kit.timed(kit_new, lambda name=name: edits.add_function(kit.copy.root, name), code=code)
+        if f"def {name}(" not in kit.copy.stub.read_text():
+            raise RuntimeError(f"the stub has no {name}")
+        if rustimport is not None:
+            rustimport.new_function(ri_new, name)
+    kit.make("build")  # the release build of these sources
+    kit.make("dev")
+    for _ in range(repeat):
+        kit.timed(to_release, lambda: None, target="build")
+        kit.timed(to_debug, lambda: None)
+    kit.make("build")
+    for _ in range(repeat):
+        kit.timed(release_noop, lambda: None, target="build")
+    rows = [kit_first, kit_body, kit_noop, kit_new, to_release, to_debug, release_noop]
+    if old_loop:
+        rows.append(old_make_dev(kits[0], repeat))  # last: maturin by hand voids the receipt
+    if rustimport is not None:
+        rows += [ri_first, ri_body, ri_noop, ri_new, ri_one]
+        if rustimport.as_shipped_too:
+            rustimport.as_shipped(ri_shipped)
+            rows.append(ri_shipped)
+    return rows
 
 
 def print_table(rows: list[Row]) -> None:
@@ -360,14 +394,17 @@ def verdict(rows: list[Row]) -> None:
         f"{stub:.2f} s ({'met' if stub <= GOAL_STUB else 'NOT met'})"
     )
     other = by_name.get("rustimport, same crate: import after a body edit")
-    if other is not None:
+    if other is not None and other.runs:
         theirs = statistics.median(other.runs)
-        ours = statistics.median(body.runs)
-        word = "not slower" if ours <= theirs else "SLOWER"
-        print(
-            f"edit -> new code runs, same crate: kit {ours:.2f} s (stub included) vs rustimport "
-            f"{theirs:.2f} s (no stub): the kit is {word}"
-        )
+        for what, ours in (
+            ("importable", importable),
+            ("stub regenerated too", stub),
+            ("make dev returned, a new python ran the new code", statistics.median(body.runs)),
+        ):
+            word = "not slower" if ours <= theirs else "SLOWER"
+            print(
+                f"same crate, body edit: kit {what} {ours:.2f} s, rustimport {theirs:.2f} s: {word}"
+            )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -383,16 +420,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     cargo = run(["cargo", "--version"], cwd=project.root, env=project.env()).stdout.strip()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"{cargo}; {os.cpu_count()} cores; load average {load:.1f} at the start", flush=True)
-    rows: list[Row] = []
-    with sandbox.lock(SANDBOX), tempfile.TemporaryDirectory(prefix="kit-loop-") as tmp:
-        rows += kit_rows(Path(tmp), args.repeat, args.maturin)
+    rustimport: RustImport | None = None
     if not args.no_rustimport:
         # Outside the checkout: rustimport takes the nearest folder above a crate that holds
         # a Cargo.toml for its workspace, and would copy the whole checkout, target included.
         key = hashlib.sha256(str(project.root).encode()).hexdigest()[:10]
-        rustimport = RustImport(Path(tempfile.gettempdir()) / f"kit-loop-rustimport-{key}")
-        rows += rustimport.crate_rows(args.repeat, as_shipped=not args.no_as_shipped)
-        rows += rustimport.one_file_rows(args.repeat)
+        home = Path(tempfile.gettempdir()) / f"kit-loop-rustimport-{key}"
+        rustimport = RustImport(home, as_shipped=not args.no_as_shipped)
+    with sandbox.lock(SANDBOX), tempfile.TemporaryDirectory(prefix="kit-loop-") as tmp:
+        rows = measure(Path(tmp), args.repeat, rustimport, args.maturin)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"load average {load:.1f} at the end; median of {args.repeat} runs, seconds")
     print_table(rows)

@@ -84,37 +84,48 @@ def stub_inputs(project: Project) -> str:
     return digest.hexdigest()
 
 
-@dataclass
-class StubState:
-    """What the last stub generation of a checkout read and wrote (in the target folder)."""
+class StubStates:
+    """The stubs generated before, by what they were generated from: a file per digest of
+    the inputs (``stub_inputs``) holding the digest of the stub it gave, in the target
+    folder. The same inputs give the same stub, in whichever copy of the checkout."""
 
-    path: Path
-    inputs: str = ""
-    stub: str = ""
+    KEEP = 64  # files kept: the newest ones
 
-    @classmethod
-    def load(cls, project: Project) -> StubState:
-        key = hashlib.sha256(str(project.root).encode()).hexdigest()[:16]
-        path = target_dir(project) / "kit-dev" / f"stub-{key}.json"
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.folder = target_dir(project) / "kit-dev" / "stubs"
+
+    def path(self, inputs: str) -> Path:
+        return self.folder / f"{inputs[:32]}.json"
+
+    def current(self, inputs: str) -> bool:
+        """Whether stubs/ holds the stub that ``inputs`` generate."""
         try:
-            data = cast("dict[str, str]", json.loads(path.read_text()))
+            recorded = cast("dict[str, str]", json.loads(self.path(inputs).read_text()))
+            stub = self.project.stub.read_bytes()
         except (OSError, ValueError):
-            return cls(path)
-        return cls(path, data.get("inputs", ""), data.get("stub", ""))
+            return False
+        return recorded.get("inputs") == inputs and recorded.get("stub") == sha256(stub)
 
-    def current(self, project: Project, inputs: str) -> bool:
-        stub = project.stub
-        return (
-            self.inputs == inputs
-            and stub.exists()
-            and hashlib.sha256(stub.read_bytes()).hexdigest() == self.stub
-        )
+    def save(self, inputs: str) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        data = {"inputs": inputs, "stub": sha256(self.project.stub.read_bytes())}
+        self.path(inputs).write_text(json.dumps(data) + "\n")
+        known = sorted(self.folder.glob("*.json"), key=lambda path: path.stat().st_mtime_ns)
+        for old in known[: -self.KEEP]:
+            old.unlink(missing_ok=True)
 
-    def save(self, project: Project, inputs: str) -> None:
-        self.inputs = inputs
-        self.stub = hashlib.sha256(project.stub.read_bytes()).hexdigest()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(json.dumps({"inputs": self.inputs, "stub": self.stub}) + "\n")
+    def output_folder(self) -> Path:
+        """An empty folder for the generator to write into (one per checkout)."""
+        key = sha256(str(self.project.root).encode())[:16]
+        folder = self.folder.parent / f"out-{key}"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        return folder
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 @dataclass
@@ -206,8 +217,8 @@ class Build:
         self.report = Report(time.monotonic())
         self.python = install.interpreter(project)
         self.inputs = "" if release else stub_inputs(project)
-        self.stub_state = StubState.load(project)
-        self.stub_needed = not release and not self.stub_state.current(project, self.inputs)
+        self.stub_states = StubStates(project)
+        self.stub_needed = not release and not self.stub_states.current(self.inputs)
         self.why_maturin: str | None = install.unsupported_platform(self.python)
         self.metadata = ""
         self.install: install.Install | None = None
@@ -231,12 +242,6 @@ class Build:
 
     # -- the stub --------------------------------------------------------------------------
 
-    def stub_dir(self) -> Path:
-        folder = self.stub_state.path.with_suffix("")
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True)
-        return folder
-
     def take_stub(self, folder: Path) -> None:
         """Move the generated stub into stubs/ if its bytes changed (stubs/ is a rerun
         trigger of build.rs: rewriting it unchanged would recompile the crate next time)."""
@@ -245,11 +250,11 @@ class Build:
         self.stub_written = not stub.exists() or stub.read_bytes() != fresh
         if self.stub_written:
             install.write_atomically(stub, fresh, 0o644)
-        self.stub_state.save(self.project, self.inputs)
+        self.stub_states.save(self.inputs)
         self.report.mark("stub")
 
     def run_stub_gen(self, binary: Path) -> int:
-        folder = self.stub_dir()
+        folder = self.stub_states.output_folder()
         code = subprocess.run(
             [str(binary), str(folder)],
             cwd=self.project.root,
@@ -265,7 +270,7 @@ class Build:
         """``cargo run --bin stub_gen`` in the dev profile, as ``make stubs`` does: beside
         the extension build where libpython is static (no .so to link the generator with
         from that build), before maturin where the in-place install does not apply."""
-        folder = self.stub_dir()
+        folder = self.stub_states.output_folder()
         command = ["cargo", "run", "--quiet", "--bin", STUB_GEN, "--", str(folder)]
         proc = subprocess.Popen(command, cwd=self.project.root, env=self.project.env())
         return proc, folder
@@ -320,6 +325,15 @@ class Build:
     def run(self) -> int:
         if self.why_maturin is not None:
             return self.run_as_before()
+        if not install.plausible(self.project, self.python):
+            # Most likely no install to update in place (a new checkout, another venv): look
+            # first, and let maturin alone build when there is no stub to generate.
+            venv.ensure(self.project.venv, [venv.DEV], project=self.project)
+            self.look_at_install()
+            if self.unsupported_after_all():
+                return self.run_as_before()
+            if self.install is None and not self.stub_needed:
+                return self.finish(0, 0)
         separate: tuple[subprocess.Popen[bytes], Path] | None = None
         if self.stub_needed and not self.python.shared_libpython:
             separate = self.separate_stub_gen()
@@ -328,8 +342,9 @@ class Build:
         reader = threading.Thread(target=self.follow, args=(proc.stdout,), daemon=True)
         reader.start()
         try:
-            venv.ensure(self.project.venv, [venv.DEV], project=self.project)  # `make venv`
-            self.look_at_install()
+            if not self.decided.is_set():  # in place, most likely: decided while cargo runs
+                venv.ensure(self.project.venv, [venv.DEV], project=self.project)
+                self.look_at_install()
         finally:
             self.decided.set()
         code = proc.wait(timeout=BUILD_TIMEOUT)
@@ -349,6 +364,10 @@ class Build:
         if self.install is not None:
             self.stubs_replaced = self.install.replace_stubs()
             self.install.commit()
+        return self.finish(code, stub_code)
+
+    def finish(self, code: int, stub_code: int) -> int:
+        """Report a failure, or install with maturin if not in place; the exit code."""
         if code != 0:
             state = "the extension was replaced" if self.replaced else "nothing was installed"
             print(f"kit.dev: the build failed; {state}", file=sys.stderr)
@@ -359,7 +378,8 @@ class Build:
         if self.install is None:
             print(f"kit.dev: maturin develop: {self.why_maturin}", flush=True)
             develop(self.project, release=self.release)
-            install.adopt(self.project, self.python, self.metadata, self.profile)
+            if not self.unsupported_after_all():
+                install.adopt(self.project, self.python, self.metadata, self.profile)
             self.report.mark("importable")
         self.report.mark("done")
         print(self.summary(), flush=True)

@@ -377,6 +377,20 @@ def forget(project: Project) -> None:
         receipt_path(project).unlink()
 
 
+def plausible(project: Project, python: Interpreter) -> bool:
+    """Whether the venv's receipt is about this checkout, so that the build will most likely
+    go in place (cheap, before the build starts; ``load`` decides)."""
+    try:
+        data = cast("dict[str, Any]", json.loads(receipt_path(project).read_text()))
+    except (OSError, ValueError):
+        return False
+    return (
+        data.get("format") == RECEIPT_FORMAT
+        and data.get("root") == str(project.root)
+        and data.get("site_packages") == python.platlib
+    )
+
+
 def load(project: Project, python: Interpreter, metadata: str) -> tuple[Install | None, str]:
     """The install the receipt describes, if the venv still holds exactly that; else None
     and why not."""
