@@ -49,6 +49,7 @@ BUILD_TIMEOUT = 1800.0  # seconds: a cold build of pyo3 and dashu on two busy co
 DEV_PROFILE = "dev-ext"
 RELEASE_PROFILE = "release"
 STUB_GEN = "stub_gen"
+STUB_STATES = Path("kit-dev", "stubs")  # in the cargo target folder: see StubStates
 # Names a file to append, as one JSON line, when each step finished (time.monotonic(),
 # comparable across processes): how bench.loop times `make dev` from the edit.
 REPORT_VARIABLE = "KIT_DEV_REPORT"
@@ -93,7 +94,7 @@ class StubStates:
 
     def __init__(self, project: Project) -> None:
         self.project = project
-        self.folder = target_dir(project) / "kit-dev" / "stubs"
+        self.folder = target_dir(project) / STUB_STATES
 
     def path(self, inputs: str) -> Path:
         return self.folder / f"{inputs[:32]}.json"
