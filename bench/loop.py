@@ -28,6 +28,7 @@ imports with no stale-build warning (the kit), the extension changed (rustimport
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import os
@@ -40,6 +41,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from kit import sandbox
 from kit.dev import REPORT_VARIABLE, STUB_STATES
@@ -125,8 +127,7 @@ class Kit:
         self.report.unlink(missing_ok=True)
         env = {**self.env, REPORT_VARIABLE: str(self.report)}
         run(["make", "--no-print-directory", target], cwd=self.copy.root, env=env)
-        events: dict[str, float] = json.loads(self.report.read_text())
-        return events
+        return cast("dict[str, float]", json.loads(self.report.read_text()))
 
     def check(self, code: str = "") -> None:
         """A new python imports the build with no stale-build warning (an error here)."""
@@ -290,7 +291,7 @@ class RustImport:
             row,
             self.crate_folder,
             self.module,
-            lambda: edits.add_function(crate, name),
+            functools.partial(edits.add_function, crate, name),
             env=self.crate_env,
             check=f"assert m.{name}(4, 6) == 2",
         )
@@ -354,7 +355,7 @@ def measure(work: Path, repeat: int, rustimport: RustImport | None, old_loop: bo
     for index in range(repeat):
         name = f"loop_added_{index}"
         code = f"assert m.{name}(4, 6) == 2"
-        kit.timed(kit_new, lambda name=name: edits.add_function(kit.copy.root, name), code=code)
+        kit.timed(kit_new, functools.partial(edits.add_function, kit.copy.root, name), code=code)
         if f"def {name}(" not in kit.copy.stub.read_text():
             raise RuntimeError(f"the stub has no {name}")
         if rustimport is not None:

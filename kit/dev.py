@@ -60,7 +60,7 @@ def build_project() -> Project:
     links ``.venv`` to a shared sandbox venv, and pyo3 must see the same interpreter path
     from every copy (its build script reruns, and pyo3 rebuilds, when the path changes)."""
     project = Project()
-    named = os.environ.get("VIRTUAL_ENV")
+    named = os.environ.get("VIRTUAL_ENV", "")
     if named and Path(named) != project.venv and Path(named).resolve() == project.venv.resolve():
         return Project(project.root, venv_dir=Path(named))
     return project
@@ -187,10 +187,12 @@ def messages(stream: IO[str]) -> Iterator[dict[str, Any]]:
 
 def is_extension(message: dict[str, Any], project: Project) -> bool:
     target = cast("dict[str, Any]", message.get("target", {}))
-    return (
+    kinds = cast("list[str]", target.get("kind", []))
+    manifest = Path(str(message.get("manifest_path")))
+    return bool(
         message.get("reason") == "compiler-artifact"
-        and "cdylib" in cast("list[str]", target.get("kind", []))
-        and Path(str(message.get("manifest_path"))) == project.root / "Cargo.toml"
+        and "cdylib" in kinds
+        and manifest == project.root / "Cargo.toml"
     )
 
 
@@ -353,7 +355,7 @@ class Build:
         self.report.mark("linked")
         if self.failure is not None:
             raise self.failure
-        if self.install is None and self.why_maturin and self.unsupported_after_all():
+        if self.install is None and self.unsupported_after_all():
             return self.run_as_before()
         stub_code = 0
         if separate is not None:
@@ -414,7 +416,7 @@ class Build:
             how = "replaced in place" if self.replaced else "already current"
         line = f"kit.dev: {self.project.module} ({self.profile}) {how} at {report.since('done')}"
         if "stub" in report.events:
-            written = "rewritten" if self.stub_written else "unchanged"
+            written = "rewritten" if self.stub_written is True else "unchanged"
             line += f"; {self.project.stub.name} {written}"
         if self.stubs_replaced:
             line += ", installed stub updated"
@@ -430,7 +432,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with install.locked(project) if sys.platform.startswith("linux") else contextlib.nullcontext():
         build = Build(project, release=args.release, via_maturin=args.maturin)
         code = build.run()
-    report = os.environ.get(REPORT_VARIABLE)
+    report = os.environ.get(REPORT_VARIABLE, "")
     if report:
         with Path(report).open("a") as handle:
             handle.write(json.dumps({"code": code, **build.report.events}) + "\n")

@@ -181,7 +181,8 @@ def metadata_files(project: Project) -> list[Path]:
     globs = meta.get("license-files")
     patterns = cast("list[str]", globs) if isinstance(globs, list) else list(LICENSE_GLOBS)
     for pattern in patterns:
-        files += sorted(path for path in root.glob(pattern) if path.is_file())
+        found: list[Path] = sorted(path for path in root.glob(pattern) if path.is_file())
+        files.extend(found)
     return files
 
 
@@ -384,7 +385,7 @@ def plausible(project: Project, python: Interpreter) -> bool:
         data = cast("dict[str, Any]", json.loads(receipt_path(project).read_text()))
     except (OSError, ValueError):
         return False
-    return (
+    return bool(
         data.get("format") == RECEIPT_FORMAT
         and data.get("root") == str(project.root)
         and data.get("site_packages") == python.platlib
