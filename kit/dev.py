@@ -112,9 +112,10 @@ class StubStates:
         self.folder.mkdir(parents=True, exist_ok=True)
         data = {"inputs": inputs, "stub": sha256(self.project.stub.read_bytes())}
         self.path(inputs).write_text(json.dumps(data) + "\n")
-        known = sorted(self.folder.glob("*.json"), key=lambda path: path.stat().st_mtime_ns)
-        for old in known[: -self.KEEP]:
-            old.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # another checkout sharing the folder may prune
+            known = sorted(self.folder.glob("*.json"), key=lambda path: path.stat().st_mtime_ns)
+            for old in known[: -self.KEEP]:
+                old.unlink(missing_ok=True)
 
     def output_folder(self) -> Path:
         """An empty folder for the generator to write into (one per checkout)."""
@@ -355,6 +356,8 @@ class Build:
         self.report.mark("linked")
         if self.failure is not None:
             raise self.failure
+        if code == 0 and "built" not in self.report.events:
+            raise RuntimeError(f"cargo reported no cdylib of {self.project.root / 'Cargo.toml'}")
         if self.install is None and self.unsupported_after_all():
             return self.run_as_before()
         stub_code = 0
