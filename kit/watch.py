@@ -19,6 +19,7 @@ import argparse
 import shlex
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -66,12 +67,18 @@ def rebuild(root: Path, command: Sequence[str], changed: Sequence[str]) -> bool:
 
 
 def watch(root: Path, command: Sequence[str]) -> None:
-    """Build once (the sources may have changed while nobody watched), then on every save."""
+    """Build once (the sources may have changed while nobody watched), then on every save.
+
+    The first build runs while the watcher sets itself up (about a second for a checkout
+    with a large target folder: the OS watches every folder), so that a save made during
+    that build is seen and builds again once it is done."""
     print(f"watch: watching {root} (Ctrl-C to stop)", flush=True)
-    rebuild(root, command, ["(start)"])
+    first = threading.Thread(target=rebuild, args=(root, command, ["(start)"]), daemon=True)
+    first.start()
     for changes in watchfiles.watch(
         root, watch_filter=SourceFilter(root), step=SETTLE_MS, raise_interrupt=True
     ):
+        first.join()  # one build at a time
         changed = sorted({Path(path).relative_to(root).as_posix() for _, path in changes})
         rebuild(root, command, changed)
 
