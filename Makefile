@@ -23,12 +23,14 @@ venv: ## Create or update .venv with the pinned tools (requirements/dev.txt)
 lock: venv ## Re-pin requirements/*.txt from requirements/*.in (for every supported Python)
 	$(PY) -m kit.venv --lock
 
+# dev, build and watch check .venv's lock stamp themselves (kit.dev), in the same process as
+# the build: `make venv` first only when .venv does not exist yet.
 .PHONY: dev
-dev: venv ## Inner loop: debug build into .venv + regenerated stub (VS Code's build task)
+dev: $(if $(wildcard $(PY)),,venv) ## Inner loop: debug build into .venv + regenerated stub (VS Code's build task)
 	$(PY) -m kit.dev
 
 .PHONY: build
-build: venv ## Release build into .venv
+build: $(if $(wildcard $(PY)),,venv) ## Release build into .venv (a no-op when it is current)
 	$(PY) -m kit.dev --release
 
 .PHONY: stubs
@@ -93,7 +95,7 @@ doctor: venv ## Explain why the editor is red, and print the command that fixes 
 	$(PY) -m kit.doctor
 
 .PHONY: watch
-watch: venv ## Rebuild extension + stub on every save of a Rust source (opt-in loop)
+watch: $(if $(wildcard $(PY)),,venv) ## Rebuild extension + stub on every save of a Rust source (opt-in loop)
 	$(PY) -m kit.watch
 
 .PHONY: loop-bench
