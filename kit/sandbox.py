@@ -65,16 +65,6 @@ def target_dir(name: str, project: Project | None = None) -> Path:
     return (project or Project()).target / "sandbox" / name / "target"
 
 
-def checkout_env(project: Project | None = None, **extra: str) -> dict[str, str]:
-    """The environment for building a copy with the checkout's own interpreter: in the
-    checkout's own target folder, where pyo3 is already built for that interpreter. A copy's
-    crate has the same fingerprint wherever it lives, so cargo rebuilds only the crate (and
-    the checkout's next build rebuilds it back: seconds, against minutes for a cold pyo3);
-    cargo locks the folder while it builds."""
-    project = project or Project()
-    return project.env(CARGO_TARGET_DIR=str(project.target), **extra)
-
-
 def sandbox_project(copy: Project, name: str, project: Project | None = None) -> Project:
     """A copy, building with sandbox ``name``'s venv (by its own path, the same for every
     copy, so cargo never rebuilds pyo3 between copies)."""

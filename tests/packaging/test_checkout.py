@@ -13,6 +13,8 @@ from pathlib import Path
 from kit import sandbox
 from tests.support.tools import BUILD_TIMEOUT, MODULE, PROJECT, run
 
+SANDBOX = "packaging"
+
 
 def test_no_tracked_file_is_a_symlink() -> None:
     listed = run(["git", "ls-files", "--stage"], cwd=PROJECT.root, check=True).stdout
@@ -37,15 +39,11 @@ def test_clone_without_symlinks_ships_the_stub_byte_for_byte(tmp_path: Path) -> 
     out = tmp_path / "dist"
     maturin = PROJECT.tool("maturin")
     # Built with the debug profile: this is about what gets packaged, not about speed.
-    for command in (["build", "--quiet", "--profile", "dev-ext"], ["sdist"]):
-        command += ["--out", str(out)]
-        run(
-            [maturin, *command],
-            cwd=clone,
-            env=sandbox.checkout_env(),
-            timeout=BUILD_TIMEOUT,
-            check=True,
-        )
+    with sandbox.lock(SANDBOX):
+        env = PROJECT.env(CARGO_TARGET_DIR=str(sandbox.target_dir(SANDBOX)))
+        for command in (["build", "--quiet", "--profile", "dev-ext"], ["sdist"]):
+            command += ["--out", str(out)]
+            run([maturin, *command], cwd=clone, env=env, timeout=BUILD_TIMEOUT, check=True)
 
     (wheel,) = out.glob("*.whl")
     with zipfile.ZipFile(wheel) as archive:

@@ -2,7 +2,7 @@
 real file in ``stubs/``) and build a wheel that ships it, byte for byte, with ``py.typed``.
 
 The wheel is built from the unpacked sdist by pip with the venv's maturin as the backend
-(no build isolation: nothing from PyPI), in the checkout's own target folder.
+(no build isolation: nothing from PyPI), in the "packaging" sandbox's target folder.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from tests.support.tools import (
     site_packages,
     user_environment,
 )
+
+SANDBOX = "packaging"
 
 
 def only(paths: list[Path]) -> Path:
@@ -56,25 +58,26 @@ def test_sdist_builds_a_wheel_with_the_committed_stub(tmp_path: Path) -> None:
         os.utime(path)
 
     wheels = tmp_path / "wheels"
-    run(
-        [
-            PROJECT.python,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-build-isolation",
-            "--no-deps",
-            source,
-            "--no-index",
-            "--quiet",
-            "--wheel-dir",
-            wheels,
-        ],
-        cwd=tmp_path,
-        env=sandbox.checkout_env(),
-        timeout=BUILD_TIMEOUT,
-        check=True,
-    )
+    with sandbox.lock(SANDBOX):
+        run(
+            [
+                PROJECT.python,
+                "-m",
+                "pip",
+                "wheel",
+                "--no-build-isolation",
+                "--no-deps",
+                source,
+                "--no-index",
+                "--quiet",
+                "--wheel-dir",
+                wheels,
+            ],
+            cwd=tmp_path,
+            env=PROJECT.env(CARGO_TARGET_DIR=str(sandbox.target_dir(SANDBOX))),
+            timeout=BUILD_TIMEOUT,
+            check=True,
+        )
     built = only(sorted(wheels.glob("*.whl")))
     with zipfile.ZipFile(built) as archive:
         assert archive.read(f"{MODULE}/__init__.pyi") == PROJECT.stub.read_bytes()

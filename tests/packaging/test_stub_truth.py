@@ -473,15 +473,21 @@ def test_check_stubs_reports_drift_with_a_diff(
     committed = STUB.read_bytes()
     copy = sandbox.copy_checkout(tmp_path / "copy")
     change(copy.root)
-    proc = run(
-        [
-            *(sys.executable, "-m", "kit.stubs", "--check"),
-            *("--root", copy.root, "--venv", PROJECT.venv),
-        ],
-        cwd=ROOT,
-        env=user_environment(CARGO_TARGET_DIR=str(PROJECT.target), CARGO_NET_OFFLINE="true"),
-        timeout=BUILD_TIMEOUT,
-    )
+    with sandbox.lock("drift"):
+        proc = run(
+            [
+                *(sys.executable, "-m", "kit.stubs", "--check"),
+                *("--root", copy.root, "--venv", PROJECT.venv),
+            ],
+            cwd=ROOT,
+            env=user_environment(
+                # Warm after the first run; kept apart from target/debug so it never
+                # invalidates the developer's own builds.
+                CARGO_TARGET_DIR=str(sandbox.target_dir("drift")),
+                CARGO_NET_OFFLINE="true",
+            ),
+            timeout=BUILD_TIMEOUT,
+        )
     assert proc.returncode == 1, proc.stdout + proc.stderr
     diff_lines = proc.stdout.splitlines()
     relative = STUB.relative_to(ROOT).as_posix()
