@@ -284,7 +284,7 @@ class Install:
     project: Project
     site_packages: Path
     dist_info: Path
-    extension: str  # RECORD path of the extension: pyrs/pyrs.cpython-311-x86_64-linux-gnu.so
+    extension: str  # RECORD path of the extension: <module>/<module>.cpython-...so
     stubs: dict[str, str]  # RECORD path of each installed stub -> stubs/ file it comes from
     profile: str | None  # the cargo profile the installed extension was built with
     artifact: list[int] | None  # stat_key of the cargo artifact it is a copy of
