@@ -33,22 +33,9 @@ from typing_extensions import override
 
 import reference
 from tests.extension import ext
+from tests.support.values import Index
 
 FIB_MAX_N = 1_000_000_000
-
-
-class Index:
-    """An object that is not an int but has ``__index__`` (returning anything)."""
-
-    def __init__(self, value: object) -> None:
-        self.value = value
-
-    def __index__(self) -> Any:
-        return self.value
-
-    @override
-    def __repr__(self) -> str:
-        return f"Index({self.value!r})"
 
 
 class IndexRaises:

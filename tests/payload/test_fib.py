@@ -10,6 +10,7 @@ import pytest
 
 import reference
 from tests.extension import ext
+from tests.support.values import Index
 
 # Where the implementation changes representation: u64 results end at fib(93), the u128
 # table at fib(186); fast doubling takes over from there.
@@ -43,14 +44,6 @@ def test_result_is_a_plain_int() -> None:
     assert type(ext.fib(10)) is int
     assert type(ext.fib(150)) is int
     assert type(ext.fib(500)) is int
-
-
-class Index:
-    def __init__(self, value: int) -> None:
-        self.value = value
-
-    def __index__(self) -> int:
-        return self.value
 
 
 def test_accepts_index_objects_and_bool() -> None:

@@ -14,6 +14,7 @@ import pytest
 
 import reference
 from tests.extension import ext
+from tests.support.values import Index
 
 FIB_MAX_N = reference.FIB_MAX_N
 
@@ -132,14 +133,6 @@ def test_cannot_be_pickled_or_copied_silently() -> None:
     """An iterator over Rust state: pickling is refused rather than done wrong."""
     with pytest.raises(TypeError):
         pickle.dumps(ext.Fibonacci(3, 10))
-
-
-class Index:
-    def __init__(self, value: int) -> None:
-        self.value = value
-
-    def __index__(self) -> int:
-        return self.value
 
 
 def test_accepts_index_objects_and_bool() -> None:

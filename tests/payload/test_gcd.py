@@ -11,6 +11,7 @@ import pytest
 
 import reference
 from tests.extension import ext
+from tests.support.values import Index
 
 EDGES = [
     0,
@@ -76,14 +77,6 @@ def test_result_is_a_plain_int() -> None:
     assert type(ext.gcd(4, 6)) is int
     assert type(ext.gcd(2**200, 2**190)) is int
     assert type(ext.gcd(True, False)) is int
-
-
-class Index:
-    def __init__(self, value: int) -> None:
-        self.value = value
-
-    def __index__(self) -> int:
-        return self.value
 
 
 def test_accepts_index_objects_and_bool_like_math_gcd() -> None:

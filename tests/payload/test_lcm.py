@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 import reference
 from tests.extension import ext
+from tests.support.values import Index
 
 SIZES = [0, 1, 2, 6, 2**31 - 1, 2**40 * 3, 2**63, 2**64 * 15, 2**127 - 1, 2**128 * 9, 3**200]
 VARIED = [s * v for v in SIZES for s in (1, -1)]
@@ -80,14 +81,6 @@ def test_thousands_of_bits(bits: int) -> None:
     a, b = rng.getrandbits(bits) * common, -rng.getrandbits(bits) * common
     assert ext.lcm(a, b) == math.lcm(a, b)
     assert ext.lcm(a, b, 6, -(2**100)) == math.lcm(a, b, 6, -(2**100))
-
-
-class Index:
-    def __init__(self, value: int) -> None:
-        self.value = value
-
-    def __index__(self) -> int:
-        return self.value
 
 
 def test_accepts_index_objects_and_bool_like_math_lcm() -> None:
