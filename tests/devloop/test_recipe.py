@@ -10,81 +10,31 @@ runs there, and then:
 - pyright (strict) types every use from the regenerated stub (elements of the iterator as
   ``int``, the enum as what it is), and rejects the enum API that fails at runtime.
 
-The copy builds in the "recipe" sandbox (``kit.sandbox``): its own venv and target folder, so
-the checkout's ``.venv`` is never touched and, once warm, only the crate is recompiled.
+The copy is built by ``tests/devloop/copies.py``, in the "devloop" sandbox.
 """
 
 from __future__ import annotations
 
 import ast
-import json
 import re
-import subprocess
 from collections.abc import Generator
-from dataclasses import dataclass
-from typing import Any
 
 import pytest
 
-from kit import sandbox
-from kit.project import Project
 from tests.devloop import edits
-from tests.support.tools import BUILD_TIMEOUT, MODULE, PROJECT, TOOL_TIMEOUT
+from tests.devloop.copies import BuiltCopy, built_copy
+from tests.support.tools import BUILD_TIMEOUT, MODULE, PROJECT
 
-SANDBOX = "recipe"
 README = PROJECT.root / "README.md"
 SECTION = edits.recipe_section(README)
 
 
-@dataclass
-class Recipe:
-    """The copy after applying the recipe and running ``python -m kit.dev`` in it."""
-
-    copy: Project
-    env: dict[str, str]
-    paths: list[str]
-
-    def run(self, *command: str, timeout: float = TOOL_TIMEOUT) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            list(command),
-            cwd=self.copy.root,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-
-    def python(self, *args: str) -> subprocess.CompletedProcess[str]:
-        # A stale-build warning would fail the import: the build is the sources'.
-        return self.run(self.env["PYO3_PYTHON"], "-W", "error::RuntimeWarning", *args)
-
-    def pyright(self, source: str) -> list[dict[str, Any]]:
-        probe = self.copy.root / "recipe_probe.py"
-        probe.write_text(source)
-        proc = self.run(str(PROJECT.tool("pyright")), "--outputjson", str(probe))
-        report = json.loads(proc.stdout)
-        assert report["summary"]["filesAnalyzed"] == 1, report
-        diagnostics: list[dict[str, Any]] = report["generalDiagnostics"]
-        return diagnostics
-
-
 @pytest.fixture(scope="module")
-def recipe(tmp_path_factory: pytest.TempPathFactory) -> Generator[Recipe]:
-    with sandbox.lock(SANDBOX):
-        venv = sandbox.sandbox_venv(SANDBOX)
-        copy = sandbox.copy_checkout(tmp_path_factory.mktemp("recipe") / "kit", venv_dir=venv)
-        env = sandbox.sandbox_env(copy, SANDBOX)
-        env.pop(copy.skip_variable, None)
-        paths = edits.add_recipe(copy.root, README)
-        subprocess.run(
-            [env["PYO3_PYTHON"], "-m", "kit.dev"],
-            cwd=copy.root,
-            env=env,
-            check=True,
-            timeout=BUILD_TIMEOUT,
-        )
-        yield Recipe(copy, env, paths)
+def recipe(tmp_path_factory: pytest.TempPathFactory) -> Generator[BuiltCopy]:
+    """The copy after applying the recipe and running ``python -m kit.dev`` in it."""
+    where = tmp_path_factory.mktemp("recipe") / "kit"
+    with built_copy(where, lambda root: edits.add_recipe(root, README)) as (built, _):
+        yield built
 
 
 def test_the_readme_recipe_has_a_block_for_each_file() -> None:
@@ -111,7 +61,7 @@ def test_the_readme_recipe_has_a_block_for_each_file() -> None:
         assert construct in binding, construct
 
 
-def test_the_recipe_core_passes_its_tests(recipe: Recipe) -> None:
+def test_the_recipe_core_passes_its_tests(recipe: BuiltCopy) -> None:
     proc = recipe.run("cargo", "test", "--quiet", "--lib", "countdown::", timeout=BUILD_TIMEOUT)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert re.search(r"test result: ok\. [1-9]\d* passed", proc.stdout), proc.stdout
@@ -154,13 +104,13 @@ print("ok")
 """
 
 
-def test_the_recipe_imports_and_behaves(recipe: Recipe) -> None:
+def test_the_recipe_imports_and_behaves(recipe: BuiltCopy) -> None:
     proc = recipe.python("-c", BEHAVIOUR)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "ok\n"
 
 
-def test_the_readme_python_block_prints_what_it_says(recipe: Recipe) -> None:
+def test_the_readme_python_block_prints_what_it_says(recipe: BuiltCopy) -> None:
     (example,) = edits.code_blocks(SECTION, "python")
     proc = recipe.python("-c", example)
     assert proc.returncode == 0, proc.stderr
@@ -174,12 +124,12 @@ def test_the_readme_python_block_prints_what_it_says(recipe: Recipe) -> None:
     ]
 
 
-def stub_classes(recipe: Recipe) -> dict[str, ast.ClassDef]:
+def stub_classes(recipe: BuiltCopy) -> dict[str, ast.ClassDef]:
     tree = ast.parse(recipe.copy.stub.read_text())
     return {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
 
 
-def test_the_regenerated_stub_describes_the_recipe(recipe: Recipe) -> None:
+def test_the_regenerated_stub_describes_the_recipe(recipe: BuiltCopy) -> None:
     stub = recipe.copy.stub.read_text()
     classes = stub_classes(recipe)
     assert [ast.unparse(base) for base in classes["CountdownError"].bases] == [
@@ -198,7 +148,7 @@ def test_the_regenerated_stub_describes_the_recipe(recipe: Recipe) -> None:
         assert f'"{name}",' in stub  # in __all__
 
 
-def test_stub_truth_holds_on_the_recipe(recipe: Recipe) -> None:
+def test_stub_truth_holds_on_the_recipe(recipe: BuiltCopy) -> None:
     proc = recipe.python("-m", "kit.stubtruth", "--verbose")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert not re.search(r"^skip ", proc.stdout, re.MULTILINE), proc.stdout
@@ -214,7 +164,7 @@ def test_stub_truth_holds_on_the_recipe(recipe: Recipe) -> None:
         assert compared.replace("'pyrs'", repr(MODULE)) in proc.stdout, proc.stdout
 
 
-def test_stub_truth_fails_on_the_enum_stub_pyo3_stub_gen_writes(recipe: Recipe) -> None:
+def test_stub_truth_fails_on_the_enum_stub_pyo3_stub_gen_writes(recipe: BuiltCopy) -> None:
     """What `#[gen_stub_pyclass_enum]` writes for the same enum: `class Parity(enum.Enum)` with
     `EVEN = ...` members (the pyo3 lab's output, in that tool's layout)."""
     tree = ast.parse(recipe.copy.stub.read_text())
@@ -244,7 +194,7 @@ def test_stub_truth_fails_on_the_enum_stub_pyo3_stub_gen_writes(recipe: Recipe) 
     )
 
 
-def test_pyright_types_the_recipe(recipe: Recipe) -> None:
+def test_pyright_types_the_recipe(recipe: BuiltCopy) -> None:
     diagnostics = recipe.pyright(
         "from typing_extensions import assert_type\n\n"
         f"import {MODULE}\n\n"
@@ -267,7 +217,7 @@ def test_pyright_types_the_recipe(recipe: Recipe) -> None:
     assert diagnostics == [], diagnostics
 
 
-def test_pyright_rejects_what_fails_at_runtime(recipe: Recipe) -> None:
+def test_pyright_rejects_what_fails_at_runtime(recipe: BuiltCopy) -> None:
     """The control for the test above, and the enum caveat: with the honest stub, the
     enum.Enum API that a pyo3 enum lacks is an error in the editor, as at runtime."""
     # (code, the error it raises, pyright's rules on its line: strict also calls the missing
