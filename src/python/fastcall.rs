@@ -225,7 +225,7 @@ pub const fn cstr(with_nul: &'static str) -> &'static CStr {
 /// `ml_doc`, so the two cannot drift), every parameter typed `typing.SupportsIndex` (what
 /// `operator.index` accepts). Parameter kinds are pyo3-stub-gen's `ParameterKind` variants:
 ///
-/// ```ignore
+/// ```text
 /// stub_function!("gcd", [integers: VarPositional], gcd_doc!());
 /// ```
 ///

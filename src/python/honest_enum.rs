@@ -19,7 +19,7 @@
 /// stub promises (`python -m kit.stubtruth` checks it does); a variant's Python name is its
 /// `#[pyo3(name = "...")]`, else its Rust name (`rename_all` is not read: name each one):
 ///
-/// ```ignore
+/// ```text
 /// crate::honest_enum! {
 ///     /// A playing-card suit.
 ///     #[pyclass(module = "pyrs", eq, eq_int, hash, frozen)]
