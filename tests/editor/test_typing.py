@@ -5,6 +5,10 @@ at what each checker infers, not only at whether it complains: the typed usage f
 in strict mode and runs; each checker reveals `int` results; and the file of deliberately
 wrong calls gets exactly the expected error on each marked line, nothing else. Each at the
 oldest and the newest supported Python version.
+
+All of that would also pass on the copy of the stub the last build installed in `.venv`, so
+first each checker is asked which file it resolves the module to: the one in `stubs/` (what a
+fresh clone has before anything is built, and what `make stubs` changes at once).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import runpy
 
 import pytest
 
+from kit import doctor
 from kit.checkers import CHECKERS, Checker
 from tests.support.expectations import expected_errors
 from tests.support.tools import PROJECT, user_environment
@@ -24,6 +29,12 @@ FIXTURES = ROOT / "tests" / "usage" / "fixtures"
 VERSIONS = sorted({PROJECT.supported_pythons[0], PROJECT.supported_pythons[-1]})
 checkers = pytest.mark.parametrize("checker", CHECKERS, ids=[c.name for c in CHECKERS])
 versions = pytest.mark.parametrize("version", VERSIONS)
+
+
+@checkers
+def test_the_module_resolves_to_the_stub_in_stubs(checker: Checker) -> None:
+    result = doctor.check_resolution(PROJECT, checker)
+    assert result.ok, "\n".join(result.lines())
 
 
 def test_typed_usage_runs() -> None:
@@ -61,3 +72,5 @@ def test_wrong_calls_get_exactly_the_expected_errors(checker: Checker, version: 
     found = {(d.line, d.code) for d in report.problems}
     expected = expected_errors(FIXTURES / "wrong_calls.py", checker)
     assert found == expected, [str(d) for d in report.problems]
+    # Errors, not warnings: what fails a user's CI run of the checker (ty's `all = "error"`).
+    assert {d.severity for d in report.problems} == {"error"}, [str(d) for d in report.problems]

@@ -49,6 +49,20 @@ CODES: dict[str, dict[str, tuple[str, ...]]] = {
         "ty": ("missing-attribute",),
         "pyrefly": ("missing-attribute",),
     },
+    # The two below are reported in strict mode only: they fail when a checker's strict
+    # setting is removed. Where a checker has no such rule in its strict mode, no code.
+    "strict-redundant-cast": {
+        "pyright": ("reportUnnecessaryCast",),
+        "mypy": ("redundant-cast",),
+        "ty": ("redundant-cast",),  # a warning, made an error by `all = "error"`
+        "pyrefly": (),  # a warning in its strict preset, below what the kit counts
+    },
+    "strict-untyped-def": {
+        "pyright": ("reportMissingParameterType", "reportUnknownParameterType"),
+        "mypy": ("no-untyped-def",),
+        "ty": (),  # no rule for a missing annotation
+        "pyrefly": ("implicit-any-parameter",),
+    },
 }
 # basedpyright reports as pyright does, zuban (in its mypy mode) as mypy does.
 FAMILY = {"basedpyright": "pyright", "zuban": "mypy"}
