@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import shlex
+import signal
 import subprocess
 import sys
 import threading
@@ -90,6 +91,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     project = Project(args.root.resolve()) if args.root else Project()
     command = shlex.split(args.command) if args.command else [str(project.python), "-m", "kit.dev"]
+    # Ctrl-C, and a terminate (VS Code stopping its task), stop it cleanly, even when it was
+    # started in the background by a shell, which leaves SIGINT ignored: Python then installs
+    # no handler of its own, and Ctrl-C would never reach it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         watch(project.root, command)
     except KeyboardInterrupt:

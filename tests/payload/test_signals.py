@@ -29,6 +29,10 @@ CHILD = """
 import signal, sys, time
 from tests.extension import ext
 
+# As in an interactive Python: a process a shell started in the background (a CI script, say)
+# inherits SIGINT ignored, and Python then installs no KeyboardInterrupt handler.
+signal.signal(signal.SIGINT, signal.default_int_handler)
+
 n, mode = int(sys.argv[1]), sys.argv[2]
 expected = KeyboardInterrupt
 fibs = ext.Fibonacci(n, n + 2)
