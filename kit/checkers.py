@@ -155,9 +155,10 @@ def parse_zuban(name: str, out: str, cwd: Path) -> list[Diagnostic]:
     return found
 
 
-def tool_path(name: str) -> str:
-    """The tool installed in ``.venv`` (requirements/dev.txt pins every checker)."""
-    return str(Project().tool(name))
+def tool_path(name: str, tools: Path | None = None) -> str:
+    """The tool installed in ``tools`` (a venv's bin folder), by default ``.venv``'s
+    (requirements/dev.txt pins every checker)."""
+    return str(tools / name if tools is not None else Project().tool(name))
 
 
 @dataclass(frozen=True)
@@ -177,11 +178,12 @@ class Checker:
         files: Sequence[str | Path] = (),
         version: str | None = None,
         interpreter: Path | None = None,
+        tools: Path | None = None,
     ) -> list[str]:
         options = [] if version is None else [self.version_flag, version]
         if interpreter is not None:
             options += [self.interpreter_flag, str(interpreter)]
-        return [tool_path(self.executable), *self.arguments, *options, *map(str, files)]
+        return [tool_path(self.executable, tools), *self.arguments, *options, *map(str, files)]
 
     def server_command(self) -> list[str]:
         if not self.server:
@@ -196,11 +198,12 @@ class Checker:
         version: str | None = None,
         interpreter: Path | None = None,
         env: dict[str, str] | None = None,
+        tools: Path | None = None,
     ) -> Report:
         """Check ``files`` (none: the whole project, as its configuration selects) from
         ``cwd``, where the checker finds its configuration; ``interpreter`` overrides the
-        configured or discovered one."""
-        command = self.command(files, version, interpreter)
+        configured or discovered one; ``tools``: the bin folder to run the checker from."""
+        command = self.command(files, version, interpreter, tools)
         environment = dict(env if env is not None else os.environ)
         environment["NO_COLOR"] = "1"
         proc = subprocess.run(

@@ -6,8 +6,12 @@ a wrong call is an error.
 
 Run by the version matrix (``kit.matrix``) in each CPython's venv: the wheel is built for the
 interpreter running the test (``kit.wheel.build``, warm: the matrix built the same one), and
-the consumer's venv is made with that interpreter too. The venv is called ``venv``, not
-``.venv``, so that no checker can find it by itself: each must be told.
+the consumer's venv is made with that interpreter too. The venv is outside the consumer's
+folder (``../envs/consumer``, as poetry, pipenv or virtualenvwrapper keep theirs), so that no
+checker can find it by itself: each must be told (inside it, pyrefly finds a ``venv`` or
+``.venv`` folder, and zuban any venv, by themselves; the README lists who finds what). The
+checkers run from a venv of their own, without the module (as a user's are: pipx, uv tool, a
+tools venv): run from ``.venv``, which has the module, they would find it untold.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from tests.support.expectations import expected_errors
 from tests.support.tools import (
     MODULE,
     PROJECT,
+    checkers_venv,
     install_offline,
     make_bare_venv,
     path_first,
@@ -60,22 +65,23 @@ import {MODULE}
 {MODULE}.fib(n=3)  # expect: positional-as-keyword
 """
 # What a downstream project writes so that each checker uses its venv: the documented minimum
-# (nothing else is needed; strictness is the consumer's own choice, strict here).
+# (nothing else is needed; strictness is the consumer's own choice, strict here). Each
+# interpreter line is needed: tests/downstream shows each checker failing without its own.
 CONSUMER_CONFIG = """\
 [tool.pyright]
-venvPath = "."
-venv = "venv"
+venvPath = "../envs"
+venv = "consumer"
 typeCheckingMode = "strict"
 
 [tool.mypy]
-python_executable = "venv/bin/python"
+python_executable = "../envs/consumer/bin/python"
 strict = true
 
 [tool.ty.environment]
-python = "venv"
+python = "../envs/consumer"
 
 [tool.pyrefly]
-python-interpreter-path = "venv/bin/python"
+python-interpreter-path = "../envs/consumer/bin/python"
 """
 
 checkers = pytest.mark.parametrize("checker", CHECKERS, ids=[c.name for c in CHECKERS])
@@ -88,10 +94,13 @@ def wheel() -> Path:
 
 @pytest.fixture(scope="module")
 def consumer(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Path:
-    """A downstream project: consumer.py, wrong.py, pyproject.toml, and ``venv``."""
-    project = tmp_path_factory.mktemp("consumer")
+    """A downstream project: consumer.py, wrong.py, pyproject.toml; its venv in
+    ``../envs/consumer``."""
+    project = tmp_path_factory.mktemp("downstream") / "consumer"
+    project.mkdir()
     assert not project.resolve().is_relative_to(PROJECT.root)
-    python = make_bare_venv(project / "venv")
+    consumer_venv(project).parent.mkdir()
+    python = make_bare_venv(consumer_venv(project))
     # The wheel, and typing_extensions for assert_type/reveal_type on Python 3.10 (both from
     # uv's cache: the test tools' install put typing_extensions there).
     install_offline(python, wheel, "typing_extensions")
@@ -99,6 +108,16 @@ def consumer(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Path:
     (project / "wrong.py").write_text(WRONG)
     (project / "pyproject.toml").write_text(CONSUMER_CONFIG)
     return project
+
+
+@pytest.fixture(scope="module")
+def checker_tools(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bin folder of a venv holding the checkers alone."""
+    return checkers_venv(tmp_path_factory.mktemp("tools") / "venv")
+
+
+def consumer_venv(project: Path) -> Path:
+    return project.parent / "envs" / "consumer"
 
 
 def consumer_environment() -> dict[str, str]:
@@ -118,14 +137,18 @@ def test_wheel_ships_the_committed_stub_and_py_typed(wheel: Path) -> None:
 
 
 def test_consumer_runs(consumer: Path) -> None:
-    proc = run([venv_python(consumer / "venv"), "consumer.py"], cwd=consumer, check=True)
+    proc = run([venv_python(consumer_venv(consumer)), "consumer.py"], cwd=consumer, check=True)
     assert proc.stdout == f"total={55 + 6}\n"
     assert "Runtime type is 'int'" in proc.stderr
 
 
 @checkers
-def test_consumer_is_typed_from_the_wheel(consumer: Path, checker: Checker) -> None:
-    report = checker.run(["consumer.py"], cwd=consumer, env=consumer_environment())
+def test_consumer_is_typed_from_the_wheel(
+    consumer: Path, checker_tools: Path, checker: Checker
+) -> None:
+    report = checker.run(
+        ["consumer.py"], cwd=consumer, env=consumer_environment(), tools=checker_tools
+    )
     assert report.problems == [], report.output
     (revealed,) = [d for d in report.diagnostics if d.severity == "info"]
     assert revealed.line == REVEAL_LINE
@@ -134,15 +157,19 @@ def test_consumer_is_typed_from_the_wheel(consumer: Path, checker: Checker) -> N
 
 
 @checkers
-def test_wrong_call_downstream_is_an_error(consumer: Path, checker: Checker) -> None:
-    report = checker.run(["wrong.py"], cwd=consumer, env=consumer_environment())
+def test_wrong_call_downstream_is_an_error(
+    consumer: Path, checker_tools: Path, checker: Checker
+) -> None:
+    report = checker.run(
+        ["wrong.py"], cwd=consumer, env=consumer_environment(), tools=checker_tools
+    )
     found = {(d.line, d.code) for d in report.problems}
     assert found == expected_errors(consumer / "wrong.py", checker), report.output
 
 
 def test_verifytypes_in_the_consumer_venv(consumer: Path) -> None:
     """pyright resolves the module to the wheel installed in the consumer's venv, complete."""
-    venv = consumer / "venv"
+    venv = consumer_venv(consumer)
     report = pyright_json(
         ["--verifytypes", MODULE, "--ignoreexternal"], cwd=consumer, env=path_first(venv / "bin")
     )

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, cast
 
+from kit.checkers import CHECKERS
 from kit.project import Project, venv_python
+from kit.venv import LOCKS
 
 PROJECT = Project()
 MODULE = PROJECT.module
@@ -90,6 +93,20 @@ def install_offline(python: Path, *requirements: str | Path) -> None:
     packages the kit's own installs already fetched."""
     command: list[str | Path] = [PROJECT.tool("uv"), "pip", "install", "--quiet", "--offline"]
     run([*command, "--python", python, *requirements], cwd=python.parent, check=True)
+
+
+def checkers_venv(path: Path) -> Path:
+    """A venv holding the type checkers alone, as ``.venv`` pins them (and not the module,
+    which ``.venv`` has: run from there, a checker finds it without being told where the
+    user's interpreter is); its bin folder. Made with ``.venv``'s Python, from uv's cache."""
+    names = {checker.name for checker in CHECKERS}
+    lines = (PROJECT.root / LOCKS / "dev.in").read_text().splitlines()
+    pins = [line for line in lines if re.split(r"[\[=<>~ ]", line, maxsplit=1)[0] in names]
+    assert len(pins) == len(names), pins
+    run([PROJECT.python, "-m", "venv", "--without-pip", path], cwd=path.parent, check=True)
+    python = venv_python(path)
+    install_offline(python, "--constraint", PROJECT.root / LOCKS / "dev.txt", *pins)
+    return python.parent
 
 
 def site_packages(python: Path) -> Path:
