@@ -11,11 +11,11 @@
 
 #![no_main]
 
-use dashu_int::UBig;
 use libfuzzer_sys::fuzz_target;
 use num_bigint::BigUint;
 use pyrs::fib::{fib, fib_u128, fib_until, FibError, MAX_N, MAX_U128_N};
 use pyrs::natural::Natural;
+use pyrs_fuzz::from_ubig;
 use std::cell::Cell;
 use std::sync::OnceLock;
 
@@ -33,10 +33,6 @@ fn model() -> &'static [BigUint] {
         }
         table
     })
-}
-
-fn from_ubig(x: UBig) -> BigUint {
-    BigUint::from_bytes_le(&x.to_le_bytes())
 }
 
 /// A `fib` result as a num-bigint, after checking its representation.

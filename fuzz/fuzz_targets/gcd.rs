@@ -10,34 +10,17 @@
 
 #![no_main]
 
-use dashu_int::UBig;
 use libfuzzer_sys::fuzz_target;
 use num_bigint::BigUint;
 use pyrs::gcd::{gcd, gcd_u128, gcd_u64};
 use pyrs::natural::Natural;
+use pyrs_fuzz::{euclid, from_ubig, operand_parts, to_ubig, Parts};
 
 /// Longest operand part, in bytes (before multiplying by the common factor).
 const MAX_PART: usize = 320;
 
 /// Exponents around which the implementation changes representation.
 const EDGE_BITS: [u32; 12] = [0, 1, 31, 32, 63, 64, 65, 127, 128, 129, 192, 256];
-
-/// The simplest possible model: Euclid by remainders.
-fn euclid(mut a: BigUint, mut b: BigUint) -> BigUint {
-    while b != BigUint::ZERO {
-        let r = &a % &b;
-        a = std::mem::replace(&mut b, r);
-    }
-    a
-}
-
-fn to_ubig(x: &BigUint) -> UBig {
-    UBig::from_le_bytes(&x.to_bytes_le())
-}
-
-fn from_ubig(x: UBig) -> BigUint {
-    BigUint::from_bytes_le(&x.to_le_bytes())
-}
 
 /// One operand from its part of the input, in the shape `mode` (0..=3) asks for.
 fn operand(mode: u8, part: &[u8]) -> BigUint {
@@ -67,11 +50,6 @@ fn operand(mode: u8, part: &[u8]) -> BigUint {
     }
 }
 
-/// Splits `data` at `at / 256` of its length.
-fn split(data: &[u8], at: u8) -> (&[u8], &[u8]) {
-    data.split_at(data.len() * usize::from(at) / 256)
-}
-
 fn check(a: &BigUint, b: &BigUint) {
     let want = euclid(a.clone(), b.clone());
     let (na, nb) = (Natural::from_big(to_ubig(a)), Natural::from_big(to_ubig(b)));
@@ -94,16 +72,14 @@ fn check(a: &BigUint, b: &BigUint) {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let [ctl, split_a, split_b, rest @ ..] = data else {
+    let Some(Parts { ctl, x, y, c }) = operand_parts(data) else {
         return;
     };
-    let (x, rest) = split(rest, *split_a);
-    let (y, c) = split(rest, *split_b);
-    let a = operand(*ctl, x);
-    let b = operand(*ctl >> 2, y);
+    let a = operand(ctl, x);
+    let b = operand(ctl >> 2, y);
     check(&a, &b);
     if ctl & 0x10 != 0 {
-        let common = operand(*ctl >> 5, c);
+        let common = operand(ctl >> 5, c);
         if common != BigUint::ZERO {
             check(&(&a * &common), &(&b * &common));
         }

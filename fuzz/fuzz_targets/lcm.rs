@@ -12,34 +12,17 @@
 
 #![no_main]
 
-use dashu_int::UBig;
 use libfuzzer_sys::fuzz_target;
 use num_bigint::BigUint;
 use pyrs::lcm::{lcm, lcm_u128};
 use pyrs::natural::Natural;
+use pyrs_fuzz::{euclid, from_ubig, operand_parts, to_ubig, Parts};
 
 /// Longest operand part, in bytes (before multiplying by the common factor).
 const MAX_PART: usize = 200;
 
 /// Exponents around which the implementation changes representation.
 const EDGE_BITS: [u32; 10] = [0, 1, 32, 63, 64, 65, 127, 128, 129, 192];
-
-fn to_ubig(x: &BigUint) -> UBig {
-    UBig::from_le_bytes(&x.to_bytes_le())
-}
-
-fn from_ubig(x: UBig) -> BigUint {
-    BigUint::from_bytes_le(&x.to_le_bytes())
-}
-
-/// Euclid by remainders.
-fn euclid(mut a: BigUint, mut b: BigUint) -> BigUint {
-    while b != BigUint::ZERO {
-        let r = &a % &b;
-        a = std::mem::replace(&mut b, r);
-    }
-    a
-}
 
 /// The definition, on num-bigint.
 fn model(a: &BigUint, b: &BigUint) -> BigUint {
@@ -66,11 +49,6 @@ fn operand(mode: u8, part: &[u8]) -> BigUint {
     }
 }
 
-/// Splits `data` at `at / 256` of its length.
-fn split(data: &[u8], at: u8) -> (&[u8], &[u8]) {
-    data.split_at(data.len() * usize::from(at) / 256)
-}
-
 fn check(a: &BigUint, b: &BigUint) {
     let want = model(a, b);
     let (na, nb) = (Natural::from_big(to_ubig(a)), Natural::from_big(to_ubig(b)));
@@ -92,14 +70,12 @@ fn check(a: &BigUint, b: &BigUint) {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let [ctl, split_a, split_b, rest @ ..] = data else {
+    let Some(Parts { ctl, x, y, c }) = operand_parts(data) else {
         return;
     };
-    let (x, rest) = split(rest, *split_a);
-    let (y, c) = split(rest, *split_b);
-    let (mut a, mut b) = (operand(*ctl, x), operand(*ctl >> 2, y));
+    let (mut a, mut b) = (operand(ctl, x), operand(ctl >> 2, y));
     if ctl & 0x10 != 0 {
-        let common = operand(*ctl >> 5, c);
+        let common = operand(ctl >> 5, c);
         a *= &common;
         b *= &common;
     }
