@@ -158,6 +158,7 @@ mod tests {
 
     mod properties {
         use super::*;
+        use crate::strategies::natural;
         use proptest::prelude::*;
 
         fn euclid_u128(mut a: u128, mut b: u128) -> u128 {
@@ -165,21 +166,6 @@ mod tests {
                 (a, b) = (b, a % b);
             }
             a
-        }
-
-        /// Naturals of up to 512 bits, biased toward word boundaries and shared factors.
-        fn natural() -> impl Strategy<Value = UBig> {
-            prop_oneof![
-                prop::collection::vec(any::<u64>(), 0..8).prop_map(|w| UBig::from_words(&w)),
-                (0u32..520, any::<bool>()).prop_map(|(bits, minus_one)| {
-                    let power = UBig::ONE << bits as usize;
-                    if minus_one && bits > 0 {
-                        power - UBig::ONE
-                    } else {
-                        power
-                    }
-                }),
-            ]
         }
 
         proptest! {

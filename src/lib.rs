@@ -11,6 +11,8 @@ pub mod natural;
 #[cfg(feature = "python")]
 mod python;
 pub mod source_hash;
+#[cfg(test)]
+mod strategies;
 
 #[cfg(feature = "python")]
 pyo3_stub_gen::define_stub_info_gatherer!(stub_info);
