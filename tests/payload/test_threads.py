@@ -95,34 +95,44 @@ def frequent_thread_switches() -> Generator[None, None, None]:
         sys.setswitchinterval(old)
 
 
+def run_threads(work: Callable[[int], None]) -> None:
+    """``work(index)`` in THREADS threads started together, the GIL handed around every few
+    microseconds; fails if a thread hangs or raises (whatever it raises, panics included)."""
+    barrier = threading.Barrier(THREADS)
+    errors: list[BaseException] = []
+
+    def thread(index: int) -> None:
+        try:
+            barrier.wait()
+            work(index)
+        except BaseException as error:  # reported below, whatever it is
+            errors.append(error)
+
+    threads = [threading.Thread(target=thread, args=(i,)) for i in range(THREADS)]
+    with frequent_thread_switches():
+        for started in threads:
+            started.start()
+        for started in threads:
+            started.join(timeout=120)
+    assert not any(started.is_alive() for started in threads), "a thread hung"
+    assert not errors, errors
+
+
 def test_eight_threads_get_correct_answers() -> None:
     calls = workload()
-    start = threading.Barrier(THREADS)
     wrong: list[str] = []
-    errors: list[BaseException] = []
     done = [0] * THREADS
 
     def worker(index: int) -> None:
         order = [call for _ in range(ROUNDS) for call in calls]
         random.Random(index).shuffle(order)
-        try:
-            start.wait()
-            for label, thunk, expected in order:
-                got = thunk()
-                if got != expected:
-                    wrong.append(f"thread {index}: {label} gave a wrong result")
-                done[index] += 1
-        except BaseException as error:  # reported below, whatever it is (panics included)
-            errors.append(error)
+        for label, thunk, expected in order:
+            got = thunk()
+            if got != expected:
+                wrong.append(f"thread {index}: {label} gave a wrong result")
+            done[index] += 1
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
-    with frequent_thread_switches():
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    assert not errors, errors
+    run_threads(worker)
     assert not wrong, wrong[:10]
     assert done == [ROUNDS * len(calls)] * THREADS
 
@@ -136,30 +146,17 @@ def test_threads_sharing_one_fibonacci_get_each_value_once() -> None:
     shared = ext.Fibonacci(start, stop, step=step)
     got: list[list[int]] = [[] for _ in range(THREADS)]
     refused = [0] * THREADS
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(THREADS)
 
     def worker(index: int) -> None:
-        try:
-            barrier.wait()
-            while True:
-                try:
-                    got[index].append(next(shared))
-                except RuntimeError:
-                    refused[index] += 1
-                except StopIteration:
-                    return
-        except BaseException as error:  # reported below, whatever it is (panics included)
-            errors.append(error)
+        while True:
+            try:
+                got[index].append(next(shared))
+            except RuntimeError:
+                refused[index] += 1
+            except StopIteration:
+                return
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
-    with frequent_thread_switches():
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    assert not errors, errors
+    run_threads(worker)
     expected = [reference.fib_fast_doubling(n) for n in range(start, stop, step)]
     assert sorted(value for values in got for value in values) == expected
     # Each thread saw its values in order.
