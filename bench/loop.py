@@ -270,14 +270,16 @@ class RustImport:
             row, self.crate_folder, self.module, self.fresh_copy, env=self.crate_env, fresh=True
         )
 
-    def body_edit(self, row: Row) -> None:
+    def body_edit(self, row: Row, *, as_shipped: bool = False) -> None:
+        """A body edit in the crate; ``as_shipped``: without CARGO_TARGET_DIR, in rustimport's
+        own build folder."""
         crate = self.crate
         self.timed(
             row,
             self.crate_folder,
             self.module,
             lambda: edits.toggle_body_edit(crate),
-            env=self.crate_env,
+            env=self.env if as_shipped else self.crate_env,
         )
 
     def nothing_changed(self, row: Row) -> None:
@@ -296,26 +298,11 @@ class RustImport:
             check=f"assert m.{name}(4, 6) == 2",
         )
 
-    def as_shipped(self, row: Row) -> None:
-        """A body edit without CARGO_TARGET_DIR: rustimport's own build folder."""
-        crate = self.crate
-        self.timed(
-            row,
-            self.crate_folder,
-            self.module,
-            lambda: edits.toggle_body_edit(crate),
-            env=self.env,
-        )
-
     def one_file_body_edit(self, row: Row) -> None:
         source = self.one_file
-
-        def toggle() -> None:
-            text = source.read_text()
-            old, new = edits.BODY_EDIT
-            source.write_text(text.replace(old, new) if old in text else text.replace(new, old))
-
-        self.timed(row, source.parent, ONE_FILE, toggle, env=self.env)
+        self.timed(
+            row, source.parent, ONE_FILE, lambda: edits.toggle_body_edit_in(source), env=self.env
+        )
 
 
 def measure(work: Path, repeat: int, rustimport: RustImport | None, old_loop: bool) -> list[Row]:
@@ -374,7 +361,7 @@ def measure(work: Path, repeat: int, rustimport: RustImport | None, old_loop: bo
     if rustimport is not None:
         rows += [ri_first, ri_body, ri_noop, ri_new, ri_one]
         if rustimport.as_shipped_too:
-            rustimport.as_shipped(ri_shipped)
+            rustimport.body_edit(ri_shipped, as_shipped=True)
             rows.append(ri_shipped)
     return rows
 

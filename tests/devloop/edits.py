@@ -23,7 +23,11 @@ BODY_EDIT = ("        return a | b;\n", "        return a ^ b;\n")
 
 def toggle_body_edit(root: Path) -> None:
     """Flip the one-line body change in src/gcd.rs (results unchanged, code changed)."""
-    path = root / "src" / "gcd.rs"
+    toggle_body_edit_in(root / "src" / "gcd.rs")
+
+
+def toggle_body_edit_in(path: Path) -> None:
+    """Flip the one-line body change in ``path``, a file holding gcd_u64's body."""
     old, new = BODY_EDIT
     if new in path.read_text():
         old, new = new, old
