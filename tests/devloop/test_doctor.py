@@ -31,6 +31,7 @@ import pytest
 from kit import checkers, doctor, sandbox, vscode
 from kit.checkers import Checker
 from kit.project import Project
+from tests.support.tools import install_old_build
 
 PROJECT = Project()
 MODULE = PROJECT.module
@@ -300,24 +301,6 @@ def stale_build(root: Path) -> None:
 def not_built(root: Path) -> None:
     """A venv without the module (but with pyright, which reads the copy's config)."""
     own_venv(root, share_packages=False)
-
-
-def install_old_build(site: Path, name: str, source: Path) -> Path:
-    """What ``maturin develop`` of the kit under the name ``name`` left in ``site``: a
-    package and its dist-info, whose direct_url.json names the checkout. The dist-info."""
-    dist_info = site / f"{name}-0.1.0.dist-info"
-    dist_info.mkdir()
-    (site / name).mkdir()
-    (site / name / "__init__.py").write_text("")
-    (dist_info / "METADATA").write_text(f"Metadata-Version: 2.4\nName: {name}\nVersion: 0.1.0\n")
-    (dist_info / "INSTALLER").write_text("uv\n")
-    url = {"dir_info": {"editable": True}, "url": source.resolve().as_uri()}
-    (dist_info / "direct_url.json").write_text(json.dumps(url))
-    files = [f"{name}/__init__.py"]
-    files += [f"{dist_info.name}/{f}" for f in ("METADATA", "INSTALLER", "direct_url.json")]
-    files += [f"{dist_info.name}/RECORD"]
-    (dist_info / "RECORD").write_text("".join(f"{f},,\n" for f in files))
-    return dist_info
 
 
 def leftovers_of_a_rename(root: Path) -> None:

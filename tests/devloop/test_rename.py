@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import json
 import shutil
 import subprocess
 from collections.abc import Generator, Sequence
@@ -27,7 +26,14 @@ import pytest
 from kit import doctor, rename, sandbox, venv
 from kit.project import Project
 from kit.rename import Name
-from tests.support.tools import BUILD_TIMEOUT, MODULE, PROJECT, TOOL_TIMEOUT, site_packages
+from tests.support.tools import (
+    BUILD_TIMEOUT,
+    MODULE,
+    PROJECT,
+    TOOL_TIMEOUT,
+    install_old_build,
+    site_packages,
+)
 
 SANDBOX = "rename"
 CHECKOUT = sandbox.target_dir(SANDBOX).parent / "checkout"
@@ -167,24 +173,6 @@ def snapshot(copy: Project) -> tuple[str, str]:
     return git(copy, "status", "--porcelain"), digest.hexdigest()
 
 
-def install_old_build(copy: Project, name: str) -> Path:
-    """What ``maturin develop`` of the copy under ``name`` leaves in its venv: a package, and
-    a dist-info whose direct_url.json names the copy. The dist-info."""
-    site = site_packages(copy.python)
-    dist_info = site / f"{name}-0.1.0.dist-info"
-    dist_info.mkdir()
-    (site / name).mkdir()
-    (site / name / "__init__.py").write_text("")
-    (dist_info / "METADATA").write_text(f"Metadata-Version: 2.4\nName: {name}\nVersion: 0.1.0\n")
-    (dist_info / "INSTALLER").write_text("uv\n")
-    url = {"dir_info": {"editable": True}, "url": copy.root.resolve().as_uri()}
-    (dist_info / "direct_url.json").write_text(json.dumps(url))
-    files = [f"{name}/__init__.py", *(f"{dist_info.name}/{f}" for f in ("METADATA", "INSTALLER"))]
-    files += [f"{dist_info.name}/direct_url.json", f"{dist_info.name}/RECORD"]
-    (dist_info / "RECORD").write_text("".join(f"{f},,\n" for f in files))
-    return dist_info
-
-
 @dataclass
 class Refusal:
     name: str
@@ -262,7 +250,7 @@ def renamed() -> Generator[Renamed]:
         (copy.root / ".git" / "info" / "exclude").write_text("/target\n")
         git(copy, "add", "--all")
         git(copy, "commit", "--quiet", "--no-gpg-sign", "-m", "the kit")
-        old_build = install_old_build(copy, MODULE)
+        old_build = install_old_build(site_packages(copy.python), MODULE, copy.root)
 
         before = snapshot(copy)
         refusals: list[Refusal] = []
@@ -349,7 +337,7 @@ def test_doctor_is_all_good_and_names_a_build_left_under_the_old_name(renamed: R
     assert report.returncode == 0, report.stdout + report.stderr
     assert report.stdout.splitlines()[-1] == f"{NEW.snake} doctor: all good"
     # The build a rename leaves behind when it cannot uninstall it (no .venv/bin/uv, say).
-    install_old_build(copy, MODULE)
+    install_old_build(site_packages(copy.python), MODULE, copy.root)
     (problem,) = doctor.check_old_builds(copy).problems
     assert problem.message.startswith(f"{MODULE} 0.1.0, built from this checkout under an old")
     assert problem.fix.endswith(f"pip uninstall --python .venv {MODULE}")

@@ -144,3 +144,21 @@ def first_doc_line(text: str | None) -> str:
     assert text is not None, "no docstring"
     assert text.strip(), "empty docstring"
     return text.strip().splitlines()[0]
+
+
+def install_old_build(site: Path, name: str, source: Path) -> Path:
+    """What ``maturin develop`` of the kit under the name ``name`` left in ``site``: a
+    package and its dist-info, whose direct_url.json names the checkout. The dist-info."""
+    dist_info = site / f"{name}-0.1.0.dist-info"
+    dist_info.mkdir()
+    (site / name).mkdir()
+    (site / name / "__init__.py").write_text("")
+    (dist_info / "METADATA").write_text(f"Metadata-Version: 2.4\nName: {name}\nVersion: 0.1.0\n")
+    (dist_info / "INSTALLER").write_text("uv\n")
+    url = {"dir_info": {"editable": True}, "url": source.resolve().as_uri()}
+    (dist_info / "direct_url.json").write_text(json.dumps(url))
+    files = [f"{name}/__init__.py"]
+    files += [f"{dist_info.name}/{f}" for f in ("METADATA", "INSTALLER", "direct_url.json")]
+    files += [f"{dist_info.name}/RECORD"]
+    (dist_info / "RECORD").write_text("".join(f"{f},,\n" for f in files))
+    return dist_info
