@@ -46,9 +46,6 @@ QUICK_TIMEOUT = 60.0  # seconds: an interpreter start or an import
 CHECKER_TIMEOUT = 120.0  # a type checker on one file (pyright starts node, reads typeshed)
 INTERPRETER_SETTING = "python.defaultInterpreterPath"
 PICKS_VENV = "VS Code's Python extension picks .venv itself"
-# Variables that make or an activated shell set and VS Code's editor and run/debug do not:
-# the probes must see what the editor sees.
-NOT_IN_EDITOR = ("VIRTUAL_ENV", "PYTHONPATH", "PYO3_PYTHON")
 
 
 @dataclass(frozen=True)
@@ -135,8 +132,7 @@ def pyright_config(project: Project) -> tuple[str, dict[str, Any]] | None:
 def editor_env(project: Project, *, dotenv: bool) -> dict[str, str]:
     """The environment of VS Code's language server (``dotenv=False``) or of its run/debug
     (``.env``'s PYTHONPATH): nothing from make or an activated venv, no check skipping."""
-    dropped = (*NOT_IN_EDITOR, project.skip_variable)
-    env = {k: v for k, v in os.environ.items() if k not in dropped}
+    env = project.user_env()
     entries = [str(project.root / entry) for entry in dotenv_pythonpath(project)]
     if dotenv and entries:
         env["PYTHONPATH"] = os.pathsep.join(entries)

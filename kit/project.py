@@ -17,6 +17,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 WINDOWS = os.name == "nt"
+# Variables that make (``Project.env``), an activated venv or ``.env`` set, and that VS Code
+# does not give its language servers: probes of what the editor sees leave them out.
+NOT_IN_EDITOR = ("VIRTUAL_ENV", "PYTHONPATH", "PYO3_PYTHON")
 
 
 def venv_python(venv: Path) -> Path:
@@ -113,6 +116,15 @@ class Project:
             if c.startswith(prefix) and c.removeprefix(prefix).count(".") == 1
         ]
         return sorted(claimed, key=lambda v: tuple(map(int, v.split("."))))
+
+    def user_env(self, **extra: str) -> dict[str, str]:
+        """What VS Code's language servers and run/debug, or a user's plain shell, have: this
+        environment without the variables of ``env()`` and an activated venv (NOT_IN_EDITOR)
+        and without the skip of the stale-build check; ``extra`` added last."""
+        dropped = (*NOT_IN_EDITOR, self.skip_variable)
+        env = {k: v for k, v in os.environ.items() if k not in dropped}
+        env.update(extra)
+        return env
 
     def env(self, **extra: str) -> dict[str, str]:
         """The environment of every build and tool command: ``.venv`` first on PATH and

@@ -31,7 +31,7 @@ import pytest
 from kit import checkers, doctor, sandbox, vscode
 from kit.checkers import Checker
 from kit.project import Project
-from tests.support.tools import install_old_build
+from tests.support.tools import install_old_build, user_environment
 
 PROJECT = Project()
 MODULE = PROJECT.module
@@ -96,9 +96,7 @@ class Report:
 
 def run_doctor(copy: Project) -> Report:
     # What VS Code or a plain shell has: nothing that make or an activated venv exports.
-    dropped = ("VIRTUAL_ENV", "PYTHONPATH", "PYO3_PYTHON", PROJECT.skip_variable)
-    env = {k: v for k, v in os.environ.items() if k not in dropped}
-    env["CARGO_TARGET_DIR"] = str(sandbox.target_dir(SANDBOX))
+    env = user_environment(CARGO_TARGET_DIR=str(sandbox.target_dir(SANDBOX)))
     proc = subprocess.run(
         [sys.executable, "-m", "kit.doctor", "--root", str(copy.root)],
         cwd=PROJECT.root,  # where `kit` imports from

@@ -22,18 +22,13 @@ MODULE = PROJECT.module
 # fresh target folder takes minutes on 2 cores).
 TOOL_TIMEOUT = 180.0
 BUILD_TIMEOUT = 1800.0
-# Variables the Makefile and kit export that VS Code does not give a language server or a
-# user's shell: the editor and downstream checks must work without them.
-KIT_ONLY_VARIABLES = ("PYTHONPATH", "VIRTUAL_ENV", "PYO3_PYTHON")
 
 
 def user_environment(**extra: str) -> dict[str, str]:
-    """The full environment (tools need HOME, PATH, ...) without the kit's own variables,
-    nor the skip of the stale-build check; plus ``extra``."""
-    dropped = (*KIT_ONLY_VARIABLES, PROJECT.skip_variable)
-    env = {k: v for k, v in os.environ.items() if k not in dropped}
-    env.update(extra)
-    return env
+    """The full environment (tools need HOME, PATH, ...) as the editor or a user's shell has
+    it, without the kit's own variables (the editor and downstream checks must work without
+    them), nor the skip of the stale-build check; plus ``extra``."""
+    return PROJECT.user_env(**extra)
 
 
 def run(
