@@ -34,12 +34,14 @@ def lock_file(project: Project, group: str) -> Path:
     return project.root / LOCKS / f"{group}.txt"
 
 
-def uv_pin(project: Project) -> str:
-    """``uv==X.Y.Z`` as pinned in dev.in (and so in the dev lock)."""
+def dev_pin(project: Project, name: str) -> str:
+    """``name``'s requirement as pinned in dev.in (and so in the dev lock): ``uv==X.Y.Z``,
+    ``pyright[nodejs]==X.Y.Z``."""
     source = project.root / LOCKS / f"{DEV}.in"
-    match = re.search(r"^uv==\S+", source.read_text(), re.MULTILINE)
+    pinned = rf"^{re.escape(name)}(?:\[[\w,-]+\])?==\S+"
+    match = re.search(pinned, source.read_text(), re.MULTILINE)
     if match is None:
-        raise SystemExit(f"{source} pins no uv")
+        raise SystemExit(f"{source} pins no {name}")
     return match.group(0)
 
 
@@ -50,7 +52,7 @@ def run(command: Sequence[str | Path], cwd: Path | None = None) -> None:
 def uv(project: Project) -> Path:
     """The pinned uv of .venv, installed there with pip first if it is missing."""
     tool = executable(project.bin, "uv")
-    pin = uv_pin(project)
+    pin = dev_pin(project, "uv")
     if tool.exists():
         found = subprocess.run([tool, "--version"], capture_output=True, text=True, check=True)
         if found.stdout.split()[1:2] == [pin.split("==")[1]]:

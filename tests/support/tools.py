@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -14,7 +13,7 @@ from typing import Any, cast
 
 from kit.checkers import CHECKERS
 from kit.project import Project, venv_python
-from kit.venv import LOCKS
+from kit.venv import DEV, dev_pin, lock_file
 
 PROJECT = Project()
 MODULE = PROJECT.module
@@ -94,13 +93,10 @@ def checkers_venv(path: Path) -> Path:
     """A venv holding the type checkers alone, as ``.venv`` pins them (and not the module,
     which ``.venv`` has: run from there, a checker finds it without being told where the
     user's interpreter is); its bin folder. Made with ``.venv``'s Python, from uv's cache."""
-    names = {checker.name for checker in CHECKERS}
-    lines = (PROJECT.root / LOCKS / "dev.in").read_text().splitlines()
-    pins = [line for line in lines if re.split(r"[\[=<>~ ]", line, maxsplit=1)[0] in names]
-    assert len(pins) == len(names), pins
+    pins = [dev_pin(PROJECT, checker.name) for checker in CHECKERS]
     run([PROJECT.python, "-m", "venv", "--without-pip", path], cwd=path.parent, check=True)
     python = venv_python(path)
-    install_offline(python, "--constraint", PROJECT.root / LOCKS / "dev.txt", *pins)
+    install_offline(python, "--constraint", lock_file(PROJECT, DEV), *pins)
     return python.parent
 
 
