@@ -20,12 +20,12 @@ import timeit
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-import pyrs
+import py_run_rs
 
 import reference
 
 FIB_A, GCD_A, FIB_B, GCD_B = 111, 123_456_789, 123, 987_654_321
-MODULE = pyrs.__name__
+MODULE = py_run_rs.__name__
 
 
 class Implementation(NamedTuple):
@@ -37,7 +37,7 @@ class Implementation(NamedTuple):
 def implementations() -> list[Implementation]:
     found = [
         Implementation("pure Python", reference.fib, reference.gcd),
-        Implementation(MODULE, pyrs.fib, pyrs.gcd),
+        Implementation(MODULE, py_run_rs.fib, py_run_rs.gcd),
     ]
     try:
         # Benchmark-only peer (requirements-bench.txt), typed Any: loaded by name so pyright

@@ -21,12 +21,12 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-import pyrs
+import py_run_rs
 
 import reference
 from bench.timing import best_time, format_time
 
-MODULE = pyrs.__name__
+MODULE = py_run_rs.__name__
 
 Fn1 = Callable[[int], int]
 Fn2 = Callable[[int, int], int]
@@ -42,7 +42,7 @@ def load_gmpy2() -> Any | None:
 def fib_implementations(gmpy2: Any | None) -> dict[str, tuple[Fn1, int]]:
     """name -> (function, largest n worth timing)."""
     impls: dict[str, tuple[Fn1, int]] = {
-        MODULE: (pyrs.fib, 10**6),
+        MODULE: (py_run_rs.fib, 10**6),
         "Python fast doubling": (reference.fib_fast_doubling, 10**6),
         "Python loop": (reference.fib, 10**5),
     }
@@ -52,7 +52,7 @@ def fib_implementations(gmpy2: Any | None) -> dict[str, tuple[Fn1, int]]:
 
 
 def gcd_implementations(gmpy2: Any | None) -> dict[str, Fn2]:
-    impls: dict[str, Fn2] = {MODULE: pyrs.gcd, "math.gcd": math.gcd}
+    impls: dict[str, Fn2] = {MODULE: py_run_rs.gcd, "math.gcd": math.gcd}
     if gmpy2 is not None:
         impls["gmpy2"] = lambda a, b: int(gmpy2.gcd(a, b))
     return impls

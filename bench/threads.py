@@ -16,14 +16,14 @@ import threading
 import time
 from collections.abc import Callable
 
-import pyrs
+import py_run_rs
 
 import reference
 
 
 def run_pair(n: int) -> float:
     """Wall time of two threads each computing fib(n)."""
-    workers = [threading.Thread(target=pyrs.fib, args=(n,)) for _ in range(2)]
+    workers = [threading.Thread(target=py_run_rs.fib, args=(n,)) for _ in range(2)]
     start = time.perf_counter()
     for worker in workers:
         worker.start()
@@ -47,9 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     n = args.n
 
-    if pyrs.fib(n) != reference.fib_fast_doubling(n):
+    if py_run_rs.fib(n) != reference.fib_fast_doubling(n):
         raise SystemExit(f"fib({n}) is wrong")
-    single = min(_timed(lambda: pyrs.fib(n)) for _ in range(args.repeat))
+    single = min(_timed(lambda: py_run_rs.fib(n)) for _ in range(args.repeat))
     pair = min(run_pair(n) for _ in range(args.repeat))
 
     stop, counts = threading.Event(), list[int]()

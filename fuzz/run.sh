@@ -6,7 +6,7 @@
 #   fuzz/run.sh [SECONDS] [TARGET...]       e.g. fuzz/run.sh 10 (smoke), fuzz/run.sh 600
 #
 # Installs the pinned cargo-fuzz into .venv/bin if it is missing or another version. Works on
-# stable Rust: targets build without a sanitizer by default (pyrs's core has no `unsafe`);
+# stable Rust: targets build without a sanitizer by default (py_run_rs's core has no `unsafe`);
 # FUZZ_SANITIZER=address builds with AddressSanitizer, which also watches the `unsafe` inside
 # dashu-int (cargo-fuzz passes a nightly -Z flag for it: RUSTC_BOOTSTRAP=1 is set here).
 # The corpus accumulates in fuzz/corpus/TARGET (git-ignored) and is reused by the next run.

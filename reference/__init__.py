@@ -1,4 +1,4 @@
-"""Pure-Python twins of ``pyrs``'s functions and class: the baseline the benchmark compares
+"""Pure-Python twins of ``py_run_rs``'s functions and class: the baseline the benchmark compares
 against and the oracle the tests compare with."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing_extensions import Self, override
 
 __all__ = ["FIB_MAX_N", "Fibonacci", "fib", "fib_fast_doubling", "gcd", "lcm"]
 
-# The largest n pyrs.fib and pyrs.Fibonacci accept.
+# The largest n py_run_rs.fib and py_run_rs.Fibonacci accept.
 FIB_MAX_N = 1_000_000_000
 
 
@@ -71,8 +71,8 @@ def _fibonacci_argument(name: str, value: SupportsIndex, low: int, high: int, wh
 
 
 class Fibonacci:
-    """Twin of ``pyrs.Fibonacci``: fib(n) for n in range(start, stop, step), with the same
-    argument rules and messages (``OverflowError`` where pyrs raises its ``FibOverflowError``,
+    """Twin of ``py_run_rs.Fibonacci``: fib(n) for n in range(start, stop, step), with the same
+    argument rules and messages (``OverflowError`` where py_run_rs raises its ``FibOverflowError``,
     a subclass), computed the simplest way: fast doubling for each value."""
 
     def __init__(

@@ -1,4 +1,4 @@
-//! pyrs: exact Fibonacci and GCD for Python.
+//! py_run_rs: exact Fibonacci and GCD for Python.
 //!
 //! The algorithms live in [`fib`], [`fib_range`], [`gcd`] and [`lcm`], plain Rust with no pyo3
 //! import, tested with `cargo test`. [`python`] is the thin binding layer: argument conversion only.

@@ -1,6 +1,6 @@
 //! A fingerprint of the Rust sources the extension is built from.
 //!
-//! `build.rs` includes this file to bake the fingerprint into the build; at `import pyrs` the
+//! `build.rs` includes this file to bake the fingerprint into the build; at `import py_run_rs` the
 //! binding recomputes it from the source folder to notice a build older than the working
 //! tree. Plain std, no pyo3: it must compile inside the build script too.
 
@@ -58,7 +58,8 @@ mod tests {
     use super::*;
 
     fn scratch_crate(name: &str) -> PathBuf {
-        let root = std::env::temp_dir().join(format!("pyrs-hash-{name}-{}", std::process::id()));
+        let root =
+            std::env::temp_dir().join(format!("py_run_rs-hash-{name}-{}", std::process::id()));
         let _ = fs::remove_dir_all(&root);
         fs::create_dir_all(root.join("src/python")).unwrap();
         for (file, text) in [

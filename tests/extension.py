@@ -4,6 +4,6 @@ The one test file that names the module (a renamed kit changes this line); every
 reads the name from ``kit.project`` and the API from the stub or the runtime.
 """
 
-import pyrs as ext
+import py_run_rs as ext
 
 __all__ = ["ext"]

@@ -1,4 +1,4 @@
-//! `pyrs::fib` (dashu-int inside) against the addition model on num-bigint's `BigUint` for `n`
+//! `py_run_rs::fib` (dashu-int inside) against the addition model on num-bigint's `BigUint` for `n`
 //! up to a few thousand, and against the Fibonacci identities (fast doubling, Cassini, addition
 //! formula), computed with num-bigint, for `n` up to 2^15.
 //!
@@ -13,9 +13,9 @@
 
 use libfuzzer_sys::fuzz_target;
 use num_bigint::BigUint;
-use pyrs::fib::{fib, fib_u128, fib_until, FibError, MAX_N, MAX_U128_N};
-use pyrs::natural::Natural;
-use pyrs_fuzz::from_ubig;
+use py_run_rs::fib::{fib, fib_u128, fib_until, FibError, MAX_N, MAX_U128_N};
+use py_run_rs::natural::Natural;
+use py_run_rs_fuzz::from_ubig;
 use std::cell::Cell;
 use std::sync::OnceLock;
 

@@ -1,4 +1,4 @@
-//! `pyrs::gcd` (dashu-int inside) against Euclid by remainders on num-bigint's `BigUint`, an
+//! `py_run_rs::gcd` (dashu-int inside) against Euclid by remainders on num-bigint's `BigUint`, an
 //! independent big-integer implementation, for operands of up to a few hundred bytes, biased towards zero, powers of two and the 64/128-bit word boundaries where the
 //! implementation switches representation.
 //!
@@ -12,9 +12,9 @@
 
 use libfuzzer_sys::fuzz_target;
 use num_bigint::BigUint;
-use pyrs::gcd::{gcd, gcd_u128, gcd_u64};
-use pyrs::natural::Natural;
-use pyrs_fuzz::{euclid, from_ubig, operand_parts, to_ubig, Parts};
+use py_run_rs::gcd::{gcd, gcd_u128, gcd_u64};
+use py_run_rs::natural::Natural;
+use py_run_rs_fuzz::{euclid, from_ubig, operand_parts, to_ubig, Parts};
 
 /// Longest operand part, in bytes (before multiplying by the common factor).
 const MAX_PART: usize = 320;

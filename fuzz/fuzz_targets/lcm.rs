@@ -1,4 +1,4 @@
-//! `pyrs::lcm` (dashu-int inside) against the definition, `a * b / gcd(a, b)` (0 when either is
+//! `py_run_rs::lcm` (dashu-int inside) against the definition, `a * b / gcd(a, b)` (0 when either is
 //! 0), computed with num-bigint's `BigUint`, an independent big-integer implementation, for
 //! operands of up to a few hundred bytes, biased towards zero, one, word boundaries (where the
 //! implementation switches from `u128` words to big integers, and where a `u128` result
@@ -14,9 +14,9 @@
 
 use libfuzzer_sys::fuzz_target;
 use num_bigint::BigUint;
-use pyrs::lcm::{lcm, lcm_u128};
-use pyrs::natural::Natural;
-use pyrs_fuzz::{euclid, from_ubig, operand_parts, to_ubig, Parts};
+use py_run_rs::lcm::{lcm, lcm_u128};
+use py_run_rs::natural::Natural;
+use py_run_rs_fuzz::{euclid, from_ubig, operand_parts, to_ubig, Parts};
 
 /// Longest operand part, in bytes (before multiplying by the common factor).
 const MAX_PART: usize = 200;

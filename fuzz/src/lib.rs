@@ -1,4 +1,4 @@
-//! What the fuzz targets share: conversions between pyrs's big integers (dashu-int) and the
+//! What the fuzz targets share: conversions between py_run_rs's big integers (dashu-int) and the
 //! model's (num-bigint), Euclid as the model's gcd, and the cutting of an input into operands.
 
 use dashu_int::UBig;

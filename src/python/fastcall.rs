@@ -191,8 +191,8 @@ impl FastFunction {
 
     /// Creates the function object bound to `module` and adds it (and to `__all__`, as
     /// `add_function` does for a `#[pyfunction]`). Its `__module__` is the package users
-    /// import (`pyrs`, not the extension's own `pyrs.pyrs`), as for the classes: CPython's
-    /// messages then say `pyrs.gcd() takes no keyword arguments`, as `math.gcd()`'s do.
+    /// import (`py_run_rs`, not the extension's own `py_run_rs.py_run_rs`), as for the classes: CPython's
+    /// messages then say `py_run_rs.gcd() takes no keyword arguments`, as `math.gcd()`'s do.
     pub fn add_to(&'static self, module: &Bound<'_, PyModule>) -> PyResult<()> {
         let py = module.py();
         let full_name = module.name()?;

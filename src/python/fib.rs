@@ -21,7 +21,7 @@ pub const INTERRUPTIBLE_FIB_N: u64 = 300_000;
 // pyo3_stub_gen's version of pyo3's macro also writes the class into the stub. The first
 // argument is the module `__module__` names: the package users import.
 pyo3_stub_gen::create_exception!(
-    pyrs,
+    py_run_rs,
     FibOverflowError,
     PyOverflowError,
     "Raised when a Fibonacci index is above 1_000_000_000: the number would need more than\n\

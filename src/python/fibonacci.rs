@@ -28,7 +28,7 @@ use pyo3_stub_gen::derive::{gen_stub_pyclass, gen_stub_pymethods};
 /// index of the next value. It is not meant to be shared by threads while it computes: a
 /// concurrent next() raises RuntimeError.
 #[gen_stub_pyclass]
-#[pyclass(module = "pyrs")]
+#[pyclass(module = "py_run_rs")]
 pub struct Fibonacci {
     range: FibRange,
 }

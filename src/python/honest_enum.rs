@@ -22,7 +22,7 @@
 /// ```text
 /// crate::honest_enum! {
 ///     /// A playing-card suit.
-///     #[pyclass(module = "pyrs", eq, eq_int, hash, frozen)]
+///     #[pyclass(module = "py_run_rs", eq, eq_int, hash, frozen)]
 ///     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 ///     pub enum Suit {
 ///         /// Clubs.

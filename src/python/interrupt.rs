@@ -42,14 +42,14 @@ fn submit(job: Job) -> PyResult<()> {
         };
         let (sender, jobs) = mpsc::channel::<Job>();
         thread::Builder::new()
-            .name("pyrs-worker".into())
+            .name("py_run_rs-worker".into())
             .spawn(move || jobs.into_iter().for_each(|job| job()))
             .map_err(|err| {
                 PyRuntimeError::new_err(format!("cannot start a worker thread: {err}"))
             })?;
         sender
             .send(job)
-            .map_err(|_| PyRuntimeError::new_err("pyrs worker thread failed"))?;
+            .map_err(|_| PyRuntimeError::new_err("py_run_rs worker thread failed"))?;
         *slot = Some(sender);
         Ok(())
     })
@@ -80,7 +80,7 @@ where
                 }
             }
             Err(RecvTimeoutError::Disconnected) => {
-                return Err(PyRuntimeError::new_err("pyrs worker thread failed"));
+                return Err(PyRuntimeError::new_err("py_run_rs worker thread failed"));
             }
         }
     })

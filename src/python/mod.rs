@@ -27,17 +27,17 @@ use pyo3_stub_gen::derive::gen_stub_pyfunction;
 /// shorter than the cost of releasing and re-taking the GIL.
 const DETACH_BITS: u64 = 4096;
 
-/// The module docstring, written once for both the runtime (`pyrs.__doc__`) and the stub.
+/// The module docstring, written once for both the runtime (`py_run_rs.__doc__`) and the stub.
 macro_rules! module_doc {
     () => {
         "Exact Fibonacci, GCD and LCM for every Python int, compiled from Rust."
     };
 }
-pyo3_stub_gen::module_doc!("pyrs", "{}", module_doc!());
+pyo3_stub_gen::module_doc!("py_run_rs", "{}", module_doc!());
 
 #[doc = module_doc!()]
 #[pymodule]
-fn pyrs(m: &Bound<'_, PyModule>) -> PyResult<()> {
+fn py_run_rs(m: &Bound<'_, PyModule>) -> PyResult<()> {
     convert::init(m.py())?;
     fib::init(m.py())?;
     staleness::warn_if_stale(m)?;

@@ -15,7 +15,7 @@ use std::path::Path;
 /// kit's Python side (`kit/project.py`) derives the same variable name from the module's.
 pub fn warn_if_stale(module: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = module.py();
-    // `pyrs.pyrs` when maturin's package loads it: the package's name is the one users see.
+    // `py_run_rs.py_run_rs` when maturin's package loads it: the package's name is the one users see.
     let full_name = module.name()?;
     let name = full_name.to_str()?.split('.').next().unwrap_or_default();
     let skip_variable = format!("{}_SKIP_SOURCE_CHECK", name.to_uppercase());

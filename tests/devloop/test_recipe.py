@@ -158,10 +158,10 @@ def test_stub_truth_holds_on_the_recipe(recipe: BuiltCopy) -> None:
         "ok    Parity: final=True",
         "ok    Countdown.__next__ -> int: next() gave a int",
         "ok    Countdown.parity: read-only",
-        "ok    CountdownError.__module__ == 'pyrs'",
+        "ok    CountdownError.__module__ == 'py_run_rs'",
         "ok    countdown_list(start, /, stop=None, *, step=1): signature",
     ]:
-        assert compared.replace("'pyrs'", repr(MODULE)) in proc.stdout, proc.stdout
+        assert compared.replace("'py_run_rs'", repr(MODULE)) in proc.stdout, proc.stdout
 
 
 def test_stub_truth_fails_on_the_enum_stub_pyo3_stub_gen_writes(recipe: BuiltCopy) -> None:
