@@ -1,0 +1,72 @@
+//! The command line: every subcommand and option, with its help.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Typed Rust extensions for Python: build, stubs and editor checks for any maturin project.
+///
+/// Exit codes: 0 success, 1 a check or build failed, 2 the project could not be read
+/// (the message names the file and key).
+#[derive(Debug, Parser)]
+#[command(name = "pyrs", version, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where the project and its interpreter are: found from the current folder by default.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// The project's folder (default: the nearest folder upwards with a pyproject.toml)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub project: Option<PathBuf>,
+    /// The project's interpreter (default: $VIRTUAL_ENV, then the project's .venv)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub python: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the extension into the project's venv and regenerate its stub (the edit loop)
+    Dev(DevArgs),
+    /// Rebuild (as `pyrs dev`) on every save of a build input
+    Watch(DevArgs),
+    /// Regenerate the stub from the Rust source, or check that the committed one is current
+    Stubs(StubsArgs),
+    /// Everything CI should run: cargo tests, stub checks, the six type checkers, pytest
+    Test(TestArgs),
+    /// Explain why the editor is red, with the command or config line that fixes each problem
+    Doctor,
+    /// Print the project as pyrs reads it (layout, module, stub, interpreter) as JSON
+    Show,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DevArgs {
+    /// An optimised build (the stub is left as it is)
+    #[arg(long)]
+    pub release: bool,
+    /// Install through `maturin develop` even when an in-place update would do
+    #[arg(long)]
+    pub maturin: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StubsArgs {
+    /// Write nothing: exit 1 with a unified diff when the committed stub is stale
+    #[arg(long)]
+    pub check: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Also run the project's pytest suite on every claimed CPython found (release wheels)
+    #[arg(long)]
+    pub matrix: bool,
+    /// With --matrix: fail when a claimed CPython is not found (default: a notice)
+    #[arg(long, requires = "matrix")]
+    pub require_all: bool,
+}

@@ -1,0 +1,11 @@
+//! `pyrs dev`.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::project::Project;
+
+pub fn run(_project: &Project, _args: &crate::cli::DevArgs) -> Result<ExitCode> {
+    anyhow::bail!("not implemented yet")
+}

@@ -1,0 +1,30 @@
+//! `pyrs`: typed Rust extensions for Python, for any maturin project.
+
+mod cli;
+mod commands;
+mod error;
+mod interpreter;
+mod pins;
+mod process;
+mod project;
+mod venv;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match commands::run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            // One line: the cause chain joined, never a backtrace.
+            eprintln!("pyrs: {}", error_line(&error));
+            ExitCode::from(error::exit_code(&error))
+        }
+    }
+}
+
+fn error_line(error: &anyhow::Error) -> String {
+    error.chain().map(ToString::to_string).collect::<Vec<_>>().join(": ")
+}
