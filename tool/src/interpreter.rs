@@ -47,7 +47,11 @@ impl InterpreterChoice {
             let venv = PathBuf::from(active);
             // A venv activated for another project is not this project's.
             if venv.starts_with(root) || !root.join(".venv").exists() {
-                return Self { python: venv_python(&venv), venv: Some(venv), origin: "VIRTUAL_ENV" };
+                return Self {
+                    python: venv_python(&venv),
+                    venv: Some(venv),
+                    origin: "VIRTUAL_ENV",
+                };
             }
         }
         let venv = root.join(".venv");
@@ -108,7 +112,11 @@ impl Interpreter {
             .output()
             .with_context(|| format!("cannot run {}", python.display()))?;
         if !output.status.success() {
-            bail!("{} failed: {}", python.display(), String::from_utf8_lossy(&output.stderr).trim());
+            bail!(
+                "{} failed: {}",
+                python.display(),
+                String::from_utf8_lossy(&output.stderr).trim()
+            );
         }
         serde_json::from_slice(&output.stdout)
             .with_context(|| format!("unexpected answer from {}", python.display()))

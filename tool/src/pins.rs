@@ -15,7 +15,8 @@ pub struct Pin {
 }
 
 /// The six checkers users run (pyright is also the engine inside Pylance).
-pub const PYRIGHT: Pin = Pin { name: "pyright", spec: "pyright[nodejs]==1.1.414", executable: "pyright" };
+pub const PYRIGHT: Pin =
+    Pin { name: "pyright", spec: "pyright[nodejs]==1.1.414", executable: "pyright" };
 pub const BASEDPYRIGHT: Pin =
     Pin { name: "basedpyright", spec: "basedpyright==1.40.2", executable: "basedpyright" };
 pub const MYPY: Pin = Pin { name: "mypy", spec: "mypy==2.4.1", executable: "mypy" };

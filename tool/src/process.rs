@@ -11,7 +11,11 @@ use anyhow::{Context, Result};
 use crate::interpreter::InterpreterChoice;
 
 /// A command in the project's environment, run from `cwd`.
-pub fn command(program: impl AsRef<std::ffi::OsStr>, cwd: &Path, interpreter: &InterpreterChoice) -> Command {
+pub fn command(
+    program: impl AsRef<std::ffi::OsStr>,
+    cwd: &Path,
+    interpreter: &InterpreterChoice,
+) -> Command {
     let mut command = Command::new(program);
     command.current_dir(cwd);
     command.env_remove("PYTHONHOME").env_remove("CONDA_PREFIX");

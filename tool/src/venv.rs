@@ -13,12 +13,16 @@ use crate::pins::{Pin, UV};
 /// lacks. Returns the venv folder.
 pub fn ensure(interpreter: &InterpreterChoice, pins: &[Pin]) -> Result<PathBuf> {
     let Some(venv) = interpreter.venv.clone() else {
-        bail!("{} is not in a venv: pyrs installs tools only into a venv", interpreter.python.display());
+        bail!(
+            "{} is not in a venv: pyrs installs tools only into a venv",
+            interpreter.python.display()
+        );
     };
     if !interpreter.python.is_file() {
         create(&venv)?;
     }
-    let missing: Vec<&Pin> = pins.iter().filter(|p| !venv_tool(&venv, p.executable).is_file()).collect();
+    let missing: Vec<&Pin> =
+        pins.iter().filter(|p| !venv_tool(&venv, p.executable).is_file()).collect();
     if !missing.is_empty() {
         let specs: Vec<&str> = missing.iter().map(|p| p.spec).collect();
         eprintln!("pyrs: installing {} into {}", specs.join(" "), venv.display());
@@ -38,7 +42,9 @@ pub fn uv(venv: &Path) -> Option<PathBuf> {
 
 pub fn find_on_path(name: &str) -> Option<PathBuf> {
     let file = if cfg!(windows) { format!("{name}.exe") } else { name.to_owned() };
-    std::env::split_paths(&std::env::var_os("PATH")?).map(|dir| dir.join(&file)).find(|p| p.is_file())
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join(&file))
+        .find(|p| p.is_file())
 }
 
 fn create(venv: &Path) -> Result<()> {
@@ -66,7 +72,9 @@ pub fn install(venv: &Path, specs: &[&str]) -> Result<()> {
             .arg(&python)
             .args(specs)
             .status(),
-        None => Command::new(&python).args(["-m", "pip", "install", "--quiet"]).args(specs).status(),
+        None => {
+            Command::new(&python).args(["-m", "pip", "install", "--quiet"]).args(specs).status()
+        }
     }
     .context("cannot run the installer")?;
     if !status.success() {

@@ -94,11 +94,17 @@ impl Crate {
             .packages
             .iter()
             .find(|p| p.manifest_path.as_std_path().canonicalize().ok().as_deref() == Some(&wanted))
-            .ok_or_else(|| ConfigError::new(manifest, "has no [package] (a virtual workspace manifest?)"))?;
+            .ok_or_else(|| {
+                ConfigError::new(manifest, "has no [package] (a virtual workspace manifest?)")
+            })?;
         let lib = package
             .targets
             .iter()
-            .find(|t| t.kind.iter().any(|k| matches!(k, TargetKind::Lib | TargetKind::CDyLib | TargetKind::RLib)))
+            .find(|t| {
+                t.kind
+                    .iter()
+                    .any(|k| matches!(k, TargetKind::Lib | TargetKind::CDyLib | TargetKind::RLib))
+            })
             .ok_or_else(|| ConfigError::missing(manifest, "lib"))?;
         let bins = package
             .targets
@@ -141,9 +147,13 @@ fn package<'a>(metadata: &'a Metadata, id: &PackageId) -> Option<&'a Package> {
 fn pyo3_of(metadata: &Metadata, root: &PackageId, features: &[String]) -> Option<Pyo3> {
     let resolve = metadata.resolve.as_ref()?;
     let node = resolve.nodes.iter().find(|n| &n.id == root)?;
-    let dep = node.deps.iter().find(|d| package(metadata, &d.pkg).is_some_and(|p| p.name.as_str() == "pyo3"))?;
+    let dep = node
+        .deps
+        .iter()
+        .find(|d| package(metadata, &d.pkg).is_some_and(|p| p.name.as_str() == "pyo3"))?;
     let pyo3_node = resolve.nodes.iter().find(|n| n.id == dep.pkg)?;
-    let mut enabled: BTreeSet<String> = pyo3_node.features.iter().map(ToString::to_string).collect();
+    let mut enabled: BTreeSet<String> =
+        pyo3_node.features.iter().map(ToString::to_string).collect();
     enabled.extend(features.iter().filter_map(|f| f.strip_prefix("pyo3/")).map(str::to_owned));
     Some(Pyo3 { version: package(metadata, &dep.pkg)?.version.clone(), features: enabled })
 }
@@ -164,7 +174,9 @@ fn local_crates(metadata: &Metadata, root: &PackageId) -> Vec<PathBuf> {
         if let Some(folder) = found.manifest_path.parent() {
             order.push(folder.to_path_buf().into());
         }
-        if let Some(node) = metadata.resolve.as_ref().and_then(|r| r.nodes.iter().find(|n| n.id == id)) {
+        if let Some(node) =
+            metadata.resolve.as_ref().and_then(|r| r.nodes.iter().find(|n| n.id == id))
+        {
             queue.extend(node.deps.iter().map(|d| d.pkg.clone()));
         }
     }

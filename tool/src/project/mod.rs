@@ -38,8 +38,9 @@ impl Project {
         let start = match explicit {
             Some(dir) => std::fs::canonicalize(dir)
                 .map_err(|e| ConfigError::new(dir, format!("cannot be read ({e})")))?,
-            None => std::env::current_dir()
-                .map_err(|e| ConfigError::new(Path::new("."), format!("no current folder ({e})")))?,
+            None => std::env::current_dir().map_err(|e| {
+                ConfigError::new(Path::new("."), format!("no current folder ({e})"))
+            })?,
         };
         let root = if explicit.is_some() {
             if !start.join("pyproject.toml").is_file() {
@@ -67,12 +68,14 @@ impl Project {
                 format!("`tool.maturin.bindings` is \"{bindings}\": pyrs serves pyo3 extensions"),
             ));
         }
-        let manifest = root.join(pyproject.maturin.manifest_path.as_deref().unwrap_or(Path::new("Cargo.toml")));
+        let manifest = root
+            .join(pyproject.maturin.manifest_path.as_deref().unwrap_or(Path::new("Cargo.toml")));
         let krate = Crate::read(&manifest, &pyproject.maturin.features)?;
         if krate.pyo3.is_none() {
             return Err(ConfigError::new(&manifest, "does not depend on pyo3"));
         }
-        let module = pyproject.maturin.module_name.clone().unwrap_or_else(|| krate.lib_name.clone());
+        let module =
+            pyproject.maturin.module_name.clone().unwrap_or_else(|| krate.lib_name.clone());
         let layout = Layout::decide(root, &module, pyproject.maturin.python_source.as_deref());
         let stub_dirs = stub_dirs(root, &pyproject);
         let candidates = layout.stub_candidates(root, &stub_dirs);
@@ -80,7 +83,15 @@ impl Project {
         let stub_source = StubSource::decide(&krate, existing.as_ref());
         let stub = existing.unwrap_or_else(|| candidates[0].clone());
         let interpreter = InterpreterChoice::choose(root, python);
-        Ok(Self { root: root.to_path_buf(), pyproject, krate, layout, stub, stub_source, interpreter })
+        Ok(Self {
+            root: root.to_path_buf(),
+            pyproject,
+            krate,
+            layout,
+            stub,
+            stub_source,
+            interpreter,
+        })
     }
 
     /// The import name users type (`pkg` for `pkg._core`).
@@ -155,7 +166,12 @@ fn stub_dirs(root: &Path, pyproject: &PyProject) -> Vec<PathBuf> {
     };
     pyproject.string_list("tool.pyright.stubPath").into_iter().for_each(&mut add);
     for entry in pyproject.string_list("tool.mypy.mypy_path") {
-        entry.split([',', ':']).map(str::trim).filter(|e| !e.is_empty()).map(str::to_owned).for_each(&mut add);
+        entry
+            .split([',', ':'])
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .map(str::to_owned)
+            .for_each(&mut add);
     }
     pyproject.string_list("tool.ty.environment.extra-paths").into_iter().for_each(&mut add);
     pyproject.string_list("tool.pyrefly.search-path").into_iter().for_each(&mut add);

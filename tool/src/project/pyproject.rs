@@ -56,7 +56,9 @@ impl PyProject {
                 format!("`build-system.build-backend` must be \"maturin\" (found {found})"),
             ));
         }
-        let name = keys.string("project.name")?.ok_or_else(|| ConfigError::missing(path, "project.name"))?;
+        let name = keys
+            .string("project.name")?
+            .ok_or_else(|| ConfigError::missing(path, "project.name"))?;
         let requires_python = keys.string("project.requires-python")?;
         let claimed_pythons = keys
             .strings("project.classifiers")?
@@ -75,7 +77,14 @@ impl PyProject {
             profile: keys.string("tool.maturin.profile")?,
             has_include: keys.get("tool.maturin.include").is_some(),
         };
-        Ok(Self { path: path.to_path_buf(), name, requires_python, claimed_pythons, maturin, table })
+        Ok(Self {
+            path: path.to_path_buf(),
+            name,
+            requires_python,
+            claimed_pythons,
+            maturin,
+            table,
+        })
     }
 
     /// A dotted key of the document, if present.
@@ -183,7 +192,10 @@ mod tests {
         let error = parse("[build-system]\nbuild-backend = \"maturin\"\n").unwrap_err();
         assert_eq!(error.to_string(), "pyproject.toml: `project.name` is missing");
         let error = parse(&format!("{MINIMAL}[tool.maturin]\nmodule-name = 3\n")).unwrap_err();
-        assert_eq!(error.to_string(), "pyproject.toml: `tool.maturin.module-name` must be a string");
+        assert_eq!(
+            error.to_string(),
+            "pyproject.toml: `tool.maturin.module-name` must be a string"
+        );
         let error = parse("[project\n").unwrap_err();
         assert!(error.to_string().starts_with("pyproject.toml: is not valid TOML: "), "{error}");
         assert!(!error.to_string().contains('\n'));
