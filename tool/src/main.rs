@@ -6,6 +6,7 @@ mod error;
 mod interpreter;
 mod pins;
 mod process;
+mod stubs;
 mod project;
 mod venv;
 
