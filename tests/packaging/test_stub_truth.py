@@ -3,30 +3,32 @@
 - mypy's stubtest compares the stub with the runtime module (names, parameter names and
   kinds, from the `__text_signature__` PyO3 emits): both the committed stub in `stubs/` (what
   the editor reads) and the installed `<module>/__init__.pyi` (what users of the wheel get).
-- Stub truth beyond stubtest (`kit.stubtruth`, `python -m kit.stubtruth`): class bases against
-  the runtime MRO, enum behaviour, `__module__`, `@final`, the element type of iterators (by
-  running `next()`), read-only properties and every signature's names, kinds and defaults. Each
-  kind of lie is written into a copy of the stub here, and the check must report it.
+- Stub truth beyond stubtest (pyrs's check, `tool/src/stubs/truth.py`, shipped inside the
+  `pyrs` binary and run by `pyrs stubs --check`): names, class bases against the runtime MRO,
+  enum behaviour, `__module__`, `@final`, iterators' `__next__` (never `T | None`),
+  read-only properties and every signature's names, kinds and defaults. Each kind of lie is
+  written into a copy of the stub here, and the check must report it.
 - `pyright --verifytypes` scores the installed package's type completeness and documentation.
 - The docstrings in the stub are the runtime's (both come from the comments in src/).
-- Stub drift: `python -m kit.stubs --check` on a copy of the sources whose Rust was changed
-  must fail with a diff that names the change.
+- Stub drift: `pyrs stubs --check` on a copy of the sources whose Rust was changed must fail
+  with a diff that names the change, and pass on an unchanged copy.
 """
 
 from __future__ import annotations
 
 import ast
+import importlib.util
 import inspect
 import re
 import subprocess
-import sys
 import types
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from kit import sandbox, stubtruth
+from kit import sandbox
 from tests.extension import ext
 from tests.support.tools import (
     BUILD_TIMEOUT,
@@ -47,6 +49,23 @@ ALLOWLIST = Path(__file__).with_name("stubtest_allowlist.txt")
 # The start of the Rust constructor (`#[new]`) of a class whose `__new__` has a keyword-only
 # parameter, as rustfmt lays it out: to its end, the method's first `}` at its indentation.
 NEW_METHOD = re.compile(r"\n    #\[new\]\n")
+# The runtime side of pyrs's stub truth check, as the binary ships it (include_str!), and the
+# binary (`cargo build` in tool/).
+TRUTH_SCRIPT = ROOT / "tool" / "src" / "stubs" / "truth.py"
+PYRS = ROOT / "tool" / "target" / "debug" / "pyrs"
+
+
+def load_truth() -> Any:
+    """truth.py as a module: its `check` and `decorators` (it is not a package of the kit)."""
+    spec = importlib.util.spec_from_file_location("pyrs_stub_truth", TRUTH_SCRIPT)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+stubtruth = load_truth()
 
 
 # -- stubtest --------------------------------------------------------------------------------
@@ -160,12 +179,18 @@ def test_verifytypes_reports_complete_and_documented(tmp_path: Path) -> None:
         assert symbol["diagnostics"] == [], symbol
 
 
-# -- stub truth beyond stubtest (kit.stubtruth) ----------------------------------------------
+# -- stub truth beyond stubtest (pyrs: tool/src/stubs/truth.py) -----------------------------
 
 
-def truth(stub: str | Path, runtime: types.ModuleType = ext) -> stubtruth.Report:
+def truth(stub: str | Path, runtime: types.ModuleType = ext) -> Any:
+    """The check's report: `problems` (each with `kind`, `name`, `message`), `checked`,
+    `unchecked`."""
     text = stub.read_text() if isinstance(stub, Path) else stub
     return stubtruth.check(text, runtime, MODULE)
+
+
+def problems(report: Any) -> list[str]:
+    return [str(p) for p in report.problems]
 
 
 @pytest.mark.parametrize(
@@ -175,7 +200,7 @@ def truth(stub: str | Path, runtime: types.ModuleType = ext) -> stubtruth.Report
 )
 def test_stub_truth_holds(stub: Path) -> None:
     report = truth(stub)
-    assert report.problems == [], "\n".join(map(str, report.problems))
+    assert report.problems == [], "\n".join(problems(report))
     assert report.unchecked == []
     # Not vacuous: every class's bases and module, every iterator's elements and every
     # property were compared, and every function's signature.
@@ -196,11 +221,17 @@ def test_stub_truth_holds(stub: Path) -> None:
                 assert f"{node.name}.{member.name}: read-only" in report.checked
 
 
+def truth_command(stub: Path, label: str) -> subprocess.CompletedProcess[str]:
+    """The check as pyrs runs it: the script, with the project's interpreter."""
+    return run([VENV_PYTHON, TRUTH_SCRIPT, "--stub", stub, MODULE, label], cwd=ROOT)
+
+
 def test_stub_truth_runs_as_a_command() -> None:
-    proc = run([VENV_PYTHON, "-m", "kit.stubtruth"], cwd=ROOT)
+    label = STUB.relative_to(ROOT).as_posix()
+    proc = truth_command(STUB, label)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert proc.stdout.endswith(" skipped\n")
-    assert f"{STUB.relative_to(ROOT).as_posix()} tells the truth" in proc.stdout
+    assert proc.stdout.startswith(f"{label}: true (")
+    assert proc.stdout.endswith(", 0 skipped)\n")
 
 
 def stub_tree() -> ast.Module:
@@ -363,7 +394,7 @@ def test_stub_truth_reports_each_lie(
     doctored.write_text(ast.unparse(tree))
     report = truth(doctored)
     found = [p for p in report.problems if p.kind == kind]
-    assert found, f"no {kind!r} problem; found {[str(p) for p in report.problems]}"
+    assert found, f"no {kind!r} problem; found {problems(report)}"
     # The name blamed: the lie's, its class's (bases) or a method's (`Class.__new__`).
     assert any(
         p.name == blamed or blamed.startswith(f"{p.name}.") or p.name.endswith(f".{blamed}")
@@ -385,7 +416,7 @@ def test_stub_truth_reports_a_class_in_the_wrong_module() -> None:
         node.name, real.__bases__, {"__module__": "builtins", "__doc__": real.__doc__}
     )
     report = truth(STUB, runtime)
-    assert [(p.kind, p.name) for p in report.problems] == [("module", node.name)]
+    assert [(p.kind, p.name) for p in report.problems] == [("module", node.name)], problems(report)
     assert "'builtins'" in report.problems[0].message
 
 
@@ -394,11 +425,13 @@ def test_stub_truth_command_fails_on_a_lie(tmp_path: Path) -> None:
     blamed = lie_optional_element(tree)
     doctored = tmp_path / STUB.name
     doctored.write_text(ast.unparse(tree))
-    proc = run([VENV_PYTHON, "-m", "kit.stubtruth", "--stub", doctored], cwd=ROOT)
+    label = STUB.relative_to(ROOT).as_posix()
+    proc = truth_command(doctored, label)
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert f"FAIL  iterator: {MODULE}.{blamed}" not in proc.stdout  # names are module-relative
-    assert f"FAIL  iterator: {blamed}: stubbed -> int | None" in proc.stdout, proc.stdout
-    assert "1 lie(s)" in proc.stdout
+    # One line per problem, naming the stub file and the (module-relative) name.
+    assert f"{label}: iterator: {MODULE}.{blamed}" not in proc.stdout
+    assert f"{label}: iterator: {blamed}: stubbed -> int | None" in proc.stdout, proc.stdout
+    assert f"{label}: 1 problem(s)" in proc.stdout
 
 
 # -- stub drift ------------------------------------------------------------------------------
@@ -455,6 +488,38 @@ KEYWORD = NEW_DEF.split(", *, ")[1].split(":")[0]
 GCD_DOC = first_doc_line(ext.gcd.__doc__)
 
 
+def pyrs_stubs_check(copy_root: Path) -> subprocess.CompletedProcess[str]:
+    """`pyrs stubs --check` on a copy of the checkout, with the project's interpreter."""
+    if not PYRS.is_file():
+        pytest.skip(f"{PYRS} is not built (cargo build in tool/)")
+    with sandbox.lock("drift"):
+        return run(
+            [PYRS, "--project", copy_root, "--python", VENV_PYTHON, "stubs", "--check"],
+            cwd=copy_root,
+            env=user_environment(
+                # Warm after the first run; kept apart from target/debug so it never
+                # invalidates the developer's own builds.
+                CARGO_TARGET_DIR=str(sandbox.target_dir("drift")),
+                CARGO_NET_OFFLINE="true",
+            ),
+            timeout=BUILD_TIMEOUT,
+        )
+
+
+def test_check_stubs_passes_on_an_unchanged_copy(tmp_path: Path) -> None:
+    copy = sandbox.copy_checkout(tmp_path / "copy")
+    stub = copy.root / STUB.relative_to(ROOT)
+    before = (stub.read_bytes(), stub.stat().st_mtime_ns)
+    proc = pyrs_stubs_check(copy.root)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    relative = STUB.relative_to(ROOT).as_posix()
+    assert f"{relative} matches the Rust source" in proc.stdout
+    # The truth check ran on it too (one line per file, naming it).
+    assert f"{relative}: true (" in proc.stdout, proc.stdout
+    # The generator writes into the tree (its folder is compiled in); pyrs put it back.
+    assert (stub.read_bytes(), stub.stat().st_mtime_ns) == before
+
+
 @pytest.mark.parametrize(
     ("change", "removed", "added"),
     [
@@ -473,32 +538,20 @@ def test_check_stubs_reports_drift_with_a_diff(
     committed = STUB.read_bytes()
     copy = sandbox.copy_checkout(tmp_path / "copy")
     change(copy.root)
-    with sandbox.lock("drift"):
-        proc = run(
-            [
-                *(sys.executable, "-m", "kit.stubs", "--check"),
-                *("--root", copy.root, "--venv", PROJECT.venv),
-            ],
-            cwd=ROOT,
-            env=user_environment(
-                # Warm after the first run; kept apart from target/debug so it never
-                # invalidates the developer's own builds.
-                CARGO_TARGET_DIR=str(sandbox.target_dir("drift")),
-                CARGO_NET_OFFLINE="true",
-            ),
-            timeout=BUILD_TIMEOUT,
-        )
+    copy_stub = copy.root / STUB.relative_to(ROOT)
+    proc = pyrs_stubs_check(copy.root)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     diff_lines = proc.stdout.splitlines()
     relative = STUB.relative_to(ROOT).as_posix()
     assert diff_lines[:2] == [
-        f"--- {relative} (committed)",
-        f"+++ {relative} (from src/)",
+        f"--- a/{relative} (committed)",
+        f"+++ b/{relative} (from the Rust source)",
     ], proc.stdout + proc.stderr
     changed = [
         line for line in diff_lines[2:] if line[:1] in "+-" and not line.startswith(("+++", "---"))
     ]
     assert changed == [removed, added], proc.stdout
-    assert "is stale: run 'make stubs'" in proc.stderr
-    # The working tree was not written.
+    assert f"{relative} is stale: run `pyrs stubs`" in proc.stderr
+    # The working tree was not written: neither the checkout's nor the copy's.
     assert STUB.read_bytes() == committed
+    assert copy_stub.read_bytes() == committed

@@ -54,7 +54,11 @@ impl InterpreterChoice {
                 };
             }
         }
+        // Through a link, by its real path: pyo3's build script reruns (and pyo3 rebuilds)
+        // whenever PYO3_PYTHON's spelling changes, so projects sharing one venv through a
+        // `.venv` link share their builds of pyo3 too.
         let venv = root.join(".venv");
+        let venv = std::fs::canonicalize(&venv).unwrap_or(venv);
         Self { python: venv_python(&venv), venv: Some(venv), origin: ".venv" }
     }
 

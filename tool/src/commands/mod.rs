@@ -4,7 +4,7 @@ mod dev;
 mod doctor;
 mod show;
 mod stubs;
-mod test;
+pub mod test;
 mod watch;
 
 use std::process::ExitCode;

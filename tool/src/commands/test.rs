@@ -1,11 +1,164 @@
-//! `pyrs test`.
+//! `pyrs test`: everything CI should run for a project, each step reported, all run even
+//! after a failure: cargo's tests, the extension built, the stub drift and truth checks,
+//! the six type checkers, the project's pytest suite; with `--matrix`, that suite on every
+//! claimed CPython found.
 
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
+use std::time::Instant;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
+use crate::cli::TestArgs;
+use crate::interpreter::Interpreter;
 use crate::project::Project;
+use crate::{matrix, pins, process, suite, venv};
 
-pub fn run(_project: &Project, _args: &crate::cli::TestArgs) -> Result<ExitCode> {
-    anyhow::bail!("not implemented yet")
+pub fn run(project: &Project, args: &TestArgs) -> Result<ExitCode> {
+    let mut steps = Steps::default();
+    steps.run("cargo test", || cargo_test(project));
+    steps.run("pyrs dev", || pyrs(project, &["dev"]));
+    steps.run("pyrs stubs --check", || pyrs(project, &["stubs", "--check"]));
+    steps.run("type checkers", || typecheck(project));
+    steps.run("pytest", || pytest(project));
+    if args.matrix {
+        steps.run("matrix", || matrix::run(project, args.require_all));
+    }
+    Ok(steps.finish())
+}
+
+/// How a step ended.
+pub enum Outcome {
+    Passed,
+    Failed(String),
+    /// Nothing to run (said why): neither a pass nor a failure.
+    NotRun(String),
+}
+
+#[derive(Default)]
+struct Steps {
+    results: Vec<(&'static str, Outcome, f64)>,
+}
+
+impl Steps {
+    fn run(&mut self, name: &'static str, step: impl FnOnce() -> Result<Outcome>) {
+        println!("\n== pyrs test: {name}");
+        let started = Instant::now();
+        let outcome = step().unwrap_or_else(|error| Outcome::Failed(format!("{error:#}")));
+        self.results.push((name, outcome, started.elapsed().as_secs_f64()));
+    }
+
+    fn finish(self) -> ExitCode {
+        println!("\n== pyrs test: summary");
+        let mut failed = 0;
+        let mut passed = 0;
+        for (name, outcome, seconds) in &self.results {
+            let verdict = match outcome {
+                Outcome::Passed => {
+                    passed += 1;
+                    "passed".to_owned()
+                }
+                Outcome::Failed(why) => {
+                    failed += 1;
+                    format!("FAILED: {why}")
+                }
+                Outcome::NotRun(why) => format!("not run: {why}"),
+            };
+            println!("  {name:<20} {seconds:6.1} s  {verdict}");
+        }
+        // The plain closing line CI reads.
+        println!("{passed} passed, {failed} failed");
+        if failed == 0 {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn exit_outcome(status: std::process::ExitStatus, what: &str) -> Outcome {
+    if status.success() {
+        Outcome::Passed
+    } else {
+        Outcome::Failed(format!("{what} exited with {status}"))
+    }
+}
+
+/// `pyrs <args>` for the same project and interpreter: one code path per step.
+fn pyrs(project: &Project, args: &[&str]) -> Result<Outcome> {
+    let exe = std::env::current_exe().context("cannot find the pyrs executable")?;
+    let mut command = Command::new(exe);
+    command.arg("--project").arg(&project.root);
+    command.arg("--python").arg(&project.interpreter.python);
+    command.args(args);
+    let status = process::status(command)?;
+    Ok(exit_outcome(status, &format!("pyrs {}", args.join(" "))))
+}
+
+/// `cargo test` of the extension's crate. A crate with pyo3's `extension-module` feature
+/// does not link libpython, so its test binaries would not link: they get libpython on
+/// their link line, in a target folder of their own (other flags, other builds).
+fn cargo_test(project: &Project) -> Result<Outcome> {
+    let mut command = process::command("cargo", &project.root, &project.interpreter);
+    command.arg("test").arg("--manifest-path").arg(&project.krate.manifest);
+    let needs_libpython = project.krate.pyo3.as_ref().is_some_and(|p| p.has("extension-module"));
+    if needs_libpython {
+        venv::ensure(&project.interpreter, &[])?;
+        let python = project.interpreter.query()?;
+        command.env("RUSTFLAGS", libpython_flags(&python)?);
+        command.env("CARGO_TARGET_DIR", project.krate.target_directory.join("pyrs-test"));
+    }
+    Ok(exit_outcome(process::status(command)?, "cargo test"))
+}
+
+/// rustc flags that link libpython (the interpreter's shared library).
+pub fn libpython_flags(python: &Interpreter) -> Result<String> {
+    let (Some(libdir), Some(ldversion)) = (&python.libdir, &python.ldversion) else {
+        anyhow::bail!("{} names no libpython to link", python.executable.display());
+    };
+    let libdir = libdir.display();
+    Ok(format!("-L native={libdir} -l dylib=python{ldversion} -C link-arg=-Wl,-rpath,{libdir}"))
+}
+
+/// The six checkers on the project's files, each with its own configuration.
+fn typecheck(project: &Project) -> Result<Outcome> {
+    venv::ensure(&project.interpreter, &pins::CHECKERS)?;
+    let mut failed = Vec::new();
+    for report in crate::checkers::run_all(project, &[]) {
+        let problems: Vec<_> = report.problems().collect();
+        let verdict = if problems.is_empty() {
+            "clean".to_owned()
+        } else {
+            format!("{} problem(s)", problems.len())
+        };
+        println!("{:<13} {verdict:<16} {:5.1} s", report.checker, report.elapsed.as_secs_f64());
+        for problem in &problems {
+            println!("    {problem}");
+        }
+        if !problems.is_empty() {
+            failed.push(report.checker);
+        }
+    }
+    Ok(if failed.is_empty() {
+        Outcome::Passed
+    } else {
+        Outcome::Failed(format!("problems reported by {}", failed.join(", ")))
+    })
+}
+
+/// The project's pytest suite in its venv.
+fn pytest(project: &Project) -> Result<Outcome> {
+    let Some(paths) = suite::test_paths(project) else {
+        return Ok(Outcome::NotRun(
+            "no tests found (no tests/ folder, no pytest testpaths)".into(),
+        ));
+    };
+    venv::ensure(&project.interpreter, &[pins::PYTEST])?;
+    let mut command =
+        process::command(&project.interpreter.python, &project.root, &project.interpreter);
+    command.args(["-m", "pytest", "-p", "no:cacheprovider"]).args(&paths);
+    let status = process::status(command)?;
+    Ok(match status.code() {
+        Some(5) => Outcome::NotRun("pytest collected no tests".into()),
+        _ => exit_outcome(status, "pytest"),
+    })
 }

@@ -13,7 +13,8 @@ pub enum Kind {
 
 #[derive(Debug, Clone)]
 pub struct Layout {
-    /// The extension's dotted import name: `rpds`, `pkg._core`, `pkg.pkg`.
+    /// The extension's dotted import name: `rpds`, `pkg._core`, `pkg.pkg` (a mixed layout
+    /// without a dotted `module-name` holds the extension as `pkg/pkg.*.so`).
     pub module: String,
     pub kind: Kind,
 }
@@ -30,7 +31,11 @@ impl Layout {
             }
             None => Kind::Pure,
         };
-        Self { module: module.to_owned(), kind }
+        let module = match kind {
+            Kind::Mixed { .. } if !module.contains('.') => format!("{module}.{module}"),
+            _ => module.to_owned(),
+        };
+        Self { module, kind }
     }
 
     pub fn is_mixed(&self) -> bool {
@@ -54,10 +59,6 @@ impl Layout {
         let parts: Vec<&str> = self.module.split('.').collect();
         for part in &parts[..parts.len().saturating_sub(1)] {
             dir.push(part);
-        }
-        // `pkg` alone in a mixed layout: the extension is `pkg/pkg.*.so`.
-        if parts.len() == 1 {
-            dir.push(parts[0]);
         }
         Some(dir)
     }
@@ -97,6 +98,13 @@ mod tests {
             layout.stub_candidates(Path::new("/p"), &[])[0],
             PathBuf::from("/p/python/pkg/_core.pyi")
         );
+    }
+
+    #[test]
+    fn mixed_without_a_dotted_name_is_pkg_pkg() {
+        let layout = Layout::decide(Path::new("/p"), "pkg", Some(Path::new("python")));
+        assert_eq!(layout.module, "pkg.pkg");
+        assert_eq!(layout.package_dir(), Some(PathBuf::from("/p/python/pkg")));
     }
 
     #[test]
