@@ -1,7 +1,7 @@
-# The task file: `make help` lists the targets. Each is a one-liner over the kit's own tools,
-# `python -m kit.<tool>` (kit/), which work without make too (VS Code's tasks call them).
-# Needs only Rust (cargo) and Python 3 on the machine; every other tool comes pinned from
-# PyPI into .venv (requirements/*.txt), and every target installs what it needs.
+# The task file: `make help` lists the targets. Each is a one-liner over `pyrs`, the tool this
+# repository builds (tool/), or over cargo, ruff and uv; the demo extension (src/, stubs/,
+# tests/) is the tool's first user. Needs only Rust (cargo) and Python 3 on the machine; every
+# other tool comes pinned from PyPI into .venv (requirements/*.txt).
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -9,6 +9,11 @@ SHELL := /bin/bash
 
 PYTHON3 ?= python3
 PY := .venv/bin/python
+PYRS := .venv/bin/pyrs
+# cargo builds pyo3 for the project's interpreter, whichever command runs it.
+export PYO3_PYTHON := $(abspath $(PY))
+# Every check keeps going past a failure and fails at the end (make lint, make fmt).
+KEEP_GOING = status=0; for command in $(1); do echo "$$ $$command"; eval "$$command" || status=1; done; exit $$status
 
 .PHONY: help
 help: ## List the targets
@@ -23,26 +28,32 @@ venv: ## Create or update .venv with the pinned tools (requirements/dev.txt)
 lock: venv ## Re-pin requirements/*.txt from requirements/*.in (for every supported Python)
 	$(PY) -m kit.venv --lock
 
-# dev, build and watch check .venv's lock stamp themselves (kit.dev), in the same process as
-# the build: `make venv` first only when .venv does not exist yet.
+TOOL_SOURCES := $(shell find tool/src -type f) tool/Cargo.toml tool/Cargo.lock
+$(PYRS): $(TOOL_SOURCES) | venv
+	cargo build --release --quiet --manifest-path tool/Cargo.toml
+	install -m 755 tool/target/release/pyrs $(PYRS)
+
+.PHONY: pyrs
+pyrs: $(PYRS) ## Build the pyrs command (tool/, release) into .venv/bin/pyrs
+
 .PHONY: dev
-dev: $(if $(wildcard $(PY)),,venv) ## Inner loop: debug build into .venv + regenerated stub (VS Code's build task)
-	$(PY) -m kit.dev
+dev: pyrs ## Inner loop: debug build into .venv + regenerated stub (VS Code's build task)
+	$(PYRS) dev
 
 .PHONY: build
-build: $(if $(wildcard $(PY)),,venv) ## Release build into .venv (a no-op when it is current)
-	$(PY) -m kit.dev --release
+build: pyrs ## Release build into .venv (a no-op when it is current)
+	$(PYRS) dev --release
 
 .PHONY: stubs
-stubs: venv ## Regenerate the stub in stubs/ from the Rust source (pyo3-stub-gen)
-	$(PY) -m kit.stubs
+stubs: pyrs ## Regenerate the stub in stubs/ from the Rust source (pyo3-stub-gen)
+	$(PYRS) stubs
 
 .PHONY: stubs-check
-stubs-check: venv ## Fail with a diff if the committed stub is not what the Rust source generates
-	$(PY) -m kit.stubs --check
+stubs-check: pyrs ## Fail with a diff if the committed stub is not what the Rust generates; check it against the runtime
+	$(PYRS) stubs --check
 
 .PHONY: demo
-demo: stubs build ## Quick start: set up, build (release), regenerate the stub, run the combo benchmark
+demo: pyrs build ## Quick start: set up, build the tool and the extension (release), run the combo benchmark
 	$(PY) -m bench.combo
 
 .PHONY: test
@@ -50,24 +61,29 @@ test: rust-test lint typecheck stubs-check fuzz-smoke pytest matrix ## Everythin
 	@echo "make test: all checks passed"
 
 .PHONY: rust-test
-rust-test: venv ## cargo test (the pure-Rust core and the conversions)
-	$(PY) -m kit.run cargo test --quiet
+rust-test: venv ## cargo test: the demo's pure-Rust core and conversions, and the tool
+	cargo test --quiet
+	cargo test --quiet --manifest-path tool/Cargo.toml
 
+RUST_CRATES := Cargo.toml fuzz/Cargo.toml tool/Cargo.toml
 .PHONY: lint
-lint: venv ## rustfmt and clippy -D warnings (both crates), ruff check and format
-	$(PY) -m kit.lint
+lint: venv ## rustfmt and clippy -D warnings (every crate), ruff check and format
+	@$(call KEEP_GOING,$(foreach m,$(RUST_CRATES),"cargo fmt --manifest-path $(m) --all --check" \
+		"cargo clippy --quiet --manifest-path $(m) --all-targets -- -D warnings") \
+		"$(PY) -m ruff check ." "$(PY) -m ruff format --check .")
 
 .PHONY: fmt
 fmt: venv ## Format and fix everything `make lint` checks (keeps going past failures)
-	$(PY) -m kit.lint --fix
+	@$(call KEEP_GOING,$(foreach m,$(RUST_CRATES),"cargo fmt --manifest-path $(m) --all") \
+		"$(PY) -m ruff check --fix ." "$(PY) -m ruff format .")
 
 .PHONY: typecheck
-typecheck: build ## Every type checker, strict, on every Python file of the repo
-	$(PY) -m kit.typecheck
+typecheck: build ## Every type checker, strict, on every Python file of the repo (pyrs test's checker step)
+	$(PYRS) test --only typecheck
 
 .PHONY: pytest
-pytest: build ## pytest in .venv: editor, packaging and dev-loop tests
-	$(PY) -m pytest tests/editor tests/packaging tests/devloop
+pytest: build ## pytest in .venv: the editor, packaging, dev-loop and tool tests
+	$(PY) -m pytest tests/editor tests/packaging tests/devloop tests/tool
 
 .PHONY: matrix
 matrix: venv ## The payload and downstream tests on every CPython found (release wheels)
@@ -84,31 +100,32 @@ bench: venv ## Combo benchmark on every CPython; fib/gcd growth + chart and thre
 FUZZ_SECONDS ?= 300
 .PHONY: fuzz
 fuzz: venv ## Fuzz the Rust core (cargo fuzz): every target for FUZZ_SECONDS (300) each
-	$(PY) -m kit.run fuzz/run.sh $(FUZZ_SECONDS)
+	fuzz/run.sh $(FUZZ_SECONDS)
 
 .PHONY: fuzz-smoke
 fuzz-smoke: venv ## The bounded fuzz run of make test: 10 s per target
-	$(PY) -m kit.run fuzz/run.sh 10
+	fuzz/run.sh 10
 
 .PHONY: doctor
-doctor: venv ## Explain why the editor is red, and print the command that fixes each problem
-	$(PY) -m kit.doctor
+doctor: pyrs ## Explain why the editor is red, and print the command that fixes each problem
+	$(PYRS) doctor
 
 .PHONY: watch
-watch: $(if $(wildcard $(PY)),,venv) ## Rebuild extension + stub on every save of a Rust source (opt-in loop)
-	$(PY) -m kit.watch
+watch: pyrs ## Rebuild extension + stub on every save of a Rust source (opt-in loop)
+	$(PYRS) watch
 
 .PHONY: loop-bench
-loop-bench: venv ## Time edit -> importable -> stub regenerated, against rustimport
+loop-bench: pyrs ## Time edit -> importable -> stub regenerated, against rustimport
 	$(PYTHON3) -m kit.venv --bench
 	$(PY) -m bench.loop
 
 NAME ?=
 FORCE ?=
 .PHONY: rename
-rename: venv ## Make the kit yours: make rename NAME=<new_module_name> (FORCE=1: uncommitted changes)
+rename: pyrs ## Make the kit yours: make rename NAME=<new_module_name> (FORCE=1: uncommitted changes)
 	$(PY) -m kit.rename $(NAME) $(if $(FORCE),--force)
 
 .PHONY: clean
 clean: ## Remove build outputs (keeps .venv)
-	$(PY) -m kit.run cargo clean
+	cargo clean
+	cargo clean --manifest-path tool/Cargo.toml

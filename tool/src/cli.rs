@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Typed Rust extensions for Python: build, stubs and editor checks for any maturin project.
 ///
@@ -63,10 +63,28 @@ pub struct StubsArgs {
 
 #[derive(Debug, Args)]
 pub struct TestArgs {
+    /// Run these steps only (repeatable; default: every step)
+    #[arg(long, value_enum)]
+    pub only: Vec<TestStep>,
     /// Also run the project's pytest suite on every claimed CPython found (release wheels)
     #[arg(long)]
     pub matrix: bool,
     /// With --matrix: fail when a claimed CPython is not found (default: a notice)
     #[arg(long, requires = "matrix")]
     pub require_all: bool,
+}
+
+/// The steps of `pyrs test`, in the order they run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TestStep {
+    /// cargo test of the extension's crate
+    CargoTest,
+    /// pyrs dev: the extension built and installed
+    Dev,
+    /// pyrs stubs --check: the stub current and true
+    Stubs,
+    /// the six type checkers on the project's files
+    Typecheck,
+    /// the project's pytest suite
+    Pytest,
 }

@@ -19,3 +19,19 @@ pub fn test_paths(project: &Project) -> Option<Vec<PathBuf>> {
     }
     folders.into_iter().find(|f| f.is_dir()).map(|f| vec![f])
 }
+
+/// What the checkers check when the project names no files for them (mypy needs targets):
+/// the Python package (mixed) or the stub (pure), and the test folders. Empty when mypy's
+/// `files` is configured: then each checker selects files from its own table.
+pub fn checked_paths(project: &Project) -> Vec<PathBuf> {
+    if !project.pyproject.string_list("tool.mypy.files").is_empty() {
+        return Vec::new();
+    }
+    let mut paths = match project.layout.top_package_dir() {
+        Some(package) => vec![package],
+        None => vec![project.stub.clone()],
+    };
+    paths.extend(test_paths(project).unwrap_or_default());
+    paths.retain(|p| p.exists());
+    paths
+}

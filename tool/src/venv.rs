@@ -73,12 +73,35 @@ pub fn install(venv: &Path, specs: &[&str]) -> Result<()> {
             .args(specs)
             .status(),
         None => {
+            ensure_pip(&python)?;
             Command::new(&python).args(["-m", "pip", "install", "--quiet"]).args(specs).status()
         }
     }
     .context("cannot run the installer")?;
     if !status.success() {
         bail!("installing {} failed ({status})", specs.join(" "));
+    }
+    Ok(())
+}
+
+/// pip in a venv made without it (`uv venv` makes none), from the interpreter's own bundled
+/// wheel: nothing is downloaded.
+fn ensure_pip(python: &Path) -> Result<()> {
+    let has_pip = Command::new(python)
+        .args(["-c", "import pip"])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if has_pip {
+        return Ok(());
+    }
+    let status = Command::new(python)
+        .args(["-m", "ensurepip", "--default-pip"])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .context("cannot run ensurepip")?;
+    if !status.success() {
+        bail!("{} has neither uv nor pip, and ensurepip failed ({status})", python.display());
     }
     Ok(())
 }

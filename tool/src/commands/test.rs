@@ -8,20 +8,20 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 
-use crate::cli::TestArgs;
+use crate::cli::{TestArgs, TestStep};
 use crate::interpreter::Interpreter;
 use crate::project::Project;
 use crate::{matrix, pins, process, suite, venv};
 
 pub fn run(project: &Project, args: &TestArgs) -> Result<ExitCode> {
-    let mut steps = Steps::default();
-    steps.run("cargo test", || cargo_test(project));
-    steps.run("pyrs dev", || pyrs(project, &["dev"]));
-    steps.run("pyrs stubs --check", || pyrs(project, &["stubs", "--check"]));
-    steps.run("type checkers", || typecheck(project));
-    steps.run("pytest", || pytest(project));
+    let mut steps = Steps { only: args.only.clone(), results: Vec::new() };
+    steps.run(TestStep::CargoTest, "cargo test", || cargo_test(project));
+    steps.run(TestStep::Dev, "pyrs dev", || pyrs(project, &["dev"]));
+    steps.run(TestStep::Stubs, "pyrs stubs --check", || pyrs(project, &["stubs", "--check"]));
+    steps.run(TestStep::Typecheck, "type checkers", || typecheck(project));
+    steps.run(TestStep::Pytest, "pytest", || pytest(project));
     if args.matrix {
-        steps.run("matrix", || matrix::run(project, args.require_all));
+        steps.run_always("matrix", || matrix::run(project, args.require_all));
     }
     Ok(steps.finish())
 }
@@ -34,13 +34,20 @@ pub enum Outcome {
     NotRun(String),
 }
 
-#[derive(Default)]
 struct Steps {
+    /// The steps asked for (empty: all).
+    only: Vec<TestStep>,
     results: Vec<(&'static str, Outcome, f64)>,
 }
 
 impl Steps {
-    fn run(&mut self, name: &'static str, step: impl FnOnce() -> Result<Outcome>) {
+    fn run(&mut self, which: TestStep, name: &'static str, step: impl FnOnce() -> Result<Outcome>) {
+        if self.only.is_empty() || self.only.contains(&which) {
+            self.run_always(name, step);
+        }
+    }
+
+    fn run_always(&mut self, name: &'static str, step: impl FnOnce() -> Result<Outcome>) {
         println!("\n== pyrs test: {name}");
         let started = Instant::now();
         let outcome = step().unwrap_or_else(|error| Outcome::Failed(format!("{error:#}")));
@@ -121,9 +128,14 @@ pub fn libpython_flags(python: &Interpreter) -> Result<String> {
 
 /// The six checkers on the project's files, each with its own configuration.
 fn typecheck(project: &Project) -> Result<Outcome> {
-    venv::ensure(&project.interpreter, &pins::CHECKERS)?;
+    // The tests import pytest: installed first, so the checkers resolve it.
+    let mut needed = pins::CHECKERS.to_vec();
+    if suite::test_paths(project).is_some() {
+        needed.push(pins::PYTEST);
+    }
+    venv::ensure(&project.interpreter, &needed)?;
     let mut failed = Vec::new();
-    for report in crate::checkers::run_all(project, &[]) {
+    for report in crate::checkers::run_all(project, &suite::checked_paths(project)) {
         let problems: Vec<_> = report.problems().collect();
         let verdict = if problems.is_empty() {
             "clean".to_owned()

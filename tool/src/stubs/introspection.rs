@@ -31,6 +31,14 @@ pub fn generate(project: &Project) -> Result<Vec<StubFile>> {
         bail!("maturin generate-stubs failed ({})", output.status);
     }
     let generated = out.path().join(files::native_module(project).replace('.', "/"));
+    // A module without submodules comes out as one file, `<module path>.pyi`.
+    let lone = generated.with_extension("pyi");
+    if lone.is_file() {
+        let contents =
+            std::fs::read(&lone).with_context(|| format!("cannot read {}", lone.display()))?;
+        let path = destination(&project.stub, Path::new("__init__.pyi"), true);
+        return Ok(vec![StubFile { path, contents }]);
+    }
     let mut relative = Vec::new();
     collect(&generated, &generated, &mut relative);
     if relative.is_empty() {
