@@ -10,6 +10,8 @@ SHELL := /bin/bash
 PYTHON3 ?= python3
 PY := .venv/bin/python
 PYRS := .venv/bin/pyrs
+# The tests (and those of a copy of the checkout) run this binary.
+export PYRS_BINARY := $(abspath $(PYRS))
 # cargo builds pyo3 for the project's interpreter, whichever command runs it.
 export PYO3_PYTHON := $(abspath $(PY))
 # Every check keeps going past a failure and fails at the end (make lint, make fmt).

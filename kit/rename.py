@@ -14,7 +14,8 @@ digit (``_`` too: ``NAME_SKIP_SOURCE_CHECK``, ``name_reference``) or by a change
 Nothing is written unless the name passes every check (exit 2 otherwise, naming each
 reason) and the working tree is clean (``--force`` to rename anyway), so ``git reset
 --hard`` always undoes a rename that is not committed yet. Afterwards the build left in
-``.venv`` under the old name is uninstalled and the stub regenerated under the new one.
+``.venv`` under the old name is uninstalled; ``make dev`` then builds and regenerates the
+stub under the new one.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ from kit.project import Project
 TOOL_TIMEOUT = 120.0  # seconds: git, or an interpreter listing what it can import
 STUB_TIMEOUT = 1800.0  # the stub generator's first build of pyo3 on two busy cores
 NAME_SYNTAX = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+# The crates `make fmt` formats besides the tool's, which never spells the module's name.
+FORMATTED_CRATES = ("Cargo.toml", "fuzz/Cargo.toml")
 SHOWN = 5  # places listed when a name is refused for appearing in the files already
 
 # Rust's strict and reserved keywords: the crate's name is a path (`use name::...`) and the
@@ -504,55 +507,38 @@ def uninstall(project: Project, distribution: str) -> str:
 
 
 def reformat(project: Project) -> str:
-    """``python -m kit.lint --fix`` (make fmt): a name of another length moves code past the
-    line limit, which rustfmt and ruff put right (and ``make lint`` would otherwise fail)."""
+    """What ``make fmt`` formats: a name of another length moves code past the line limit,
+    which rustfmt and ruff put right (and ``make lint`` would otherwise fail)."""
     if not project.python.exists():
         raise RuntimeError(f"no {project.python}: run make venv, then make fmt")
-    proc = subprocess.run(
-        [project.python, "-m", "kit.lint", "--fix"],
-        cwd=project.root,
-        capture_output=True,
-        text=True,
-        timeout=TOOL_TIMEOUT,
-        check=False,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(
-            "make fmt did not end clean: fix by hand what it lists (a comment or a string the "
-            f"new name made too long?), make lint checks it:\n{proc.stdout}{proc.stderr}"
+    commands = [
+        *(["cargo", "fmt", "--all", "--manifest-path", m] for m in FORMATTED_CRATES),
+        [str(project.python), "-m", "ruff", "check", "--fix", "--quiet", "."],
+        [str(project.python), "-m", "ruff", "format", "--quiet", "."],
+    ]
+    for command in commands:
+        proc = subprocess.run(
+            command,
+            cwd=project.root,
+            capture_output=True,
+            text=True,
+            timeout=TOOL_TIMEOUT,
+            check=False,
         )
+        if proc.returncode != 0:
+            raise RuntimeError(
+                "make fmt did not end clean: fix by hand what it lists (a comment or a string "
+                f"the new name made too long?), make lint checks it:\n{proc.stdout}{proc.stderr}"
+            )
     return "reformatted (make fmt): rustfmt and ruff, for the name's new length"
-
-
-def regenerate_stub(project: Project) -> str:
-    """``python -m kit.stubs`` in the renamed checkout; what it wrote."""
-    if not project.python.exists():
-        raise RuntimeError(f"no {project.python}: run make venv, then make stubs")
-    proc = subprocess.run(
-        [project.python, "-m", "kit.stubs"],
-        cwd=project.root,
-        capture_output=True,
-        text=True,
-        timeout=STUB_TIMEOUT,
-        check=False,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"make stubs failed:\n{proc.stdout}{proc.stderr[-4000:]}")
-    if not project.stub.exists():
-        raise RuntimeError(f"the stub generator wrote no {project.stub}")
-    others = sorted(p.name for p in project.stubs.glob("*.pyi") if p != project.stub)
-    if others:
-        # build.rs ships every stub in stubs/ in the wheel, as a package of its name.
-        raise RuntimeError(f"stubs/ also holds {', '.join(others)}: delete it")
-    return f"regenerated {project.stub.relative_to(project.root).as_posix()}"
 
 
 def next_steps(old: str, new: str) -> str:
     return f"""
 Next:
   git status && git diff        review the rename (not committed: `git reset --hard` undoes it)
-  make dev                      build {new} into .venv (cargo rebuilds the crate, not pyo3)
-  make doctor                   expect "{new} doctor: all good"
+  make dev                      build {new} into .venv and regenerate stubs/{new}.pyi
+  make doctor                   expect "pyrs doctor: all good"
   make test                     everything CI checks, under the new name
   git add -A && git commit -m "Rename {old} to {new}"
 In VS Code: run "Developer: Reload Window" so Pylance forgets {old}; the tasks are now
@@ -614,7 +600,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     steps: tuple[Callable[[], str], ...] = (
         lambda: uninstall(renamed, distribution),
         lambda: reformat(renamed),
-        lambda: regenerate_stub(renamed),
     )
     for step in steps:
         try:

@@ -1,9 +1,9 @@
-"""A throwaway copy of the checkout, edited and built with ``python -m kit.dev``: what the
-dev-loop tests check the edit loop on.
+"""A throwaway copy of the checkout, edited and built with ``pyrs dev``: what the dev-loop
+tests check the edit loop on.
 
-Copies build in the "devloop" sandbox (``kit.sandbox``): its own venv and target folder, so
-the checkout's ``.venv`` is never touched and, once warm, only the crate is recompiled; the
-tests that use it take its lock for as long as their copy is in use.
+Copies build in the "devloop" sandbox (``tests/support/sandbox.py``): its own venv and
+target folder, so the checkout's ``.venv`` is never touched and, once warm, only the crate is
+recompiled; the tests that use it take its lock for as long as their copy is in use.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from kit import sandbox
 from kit.project import Project
+from tests.support import sandbox
 from tests.support.tools import BUILD_TIMEOUT, PROJECT, TOOL_TIMEOUT
+from tests.tool.tooling import PYRS
 
 SANDBOX = "devloop"
 Edited = TypeVar("Edited")
@@ -67,7 +68,7 @@ def built_copy(where: Path, edit: Callable[[Path], Edited]) -> Generator[tuple[B
         env.pop(copy.skip_variable, None)
         edited = edit(copy.root)
         subprocess.run(
-            [env["PYO3_PYTHON"], "-m", "kit.dev"],
+            [PYRS, "--python", env["PYO3_PYTHON"], "dev"],
             cwd=copy.root,
             env=env,
             check=True,

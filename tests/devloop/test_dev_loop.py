@@ -1,5 +1,5 @@
 """The edit loop end to end, on a throwaway copy of the checkout: add a Rust function the way
-the README says, run ``python -m kit.dev`` (``make dev``) there, and the function is
+the README says, run ``pyrs dev`` (``make dev``) there, and the function is
 importable, callable and typed by pyright from the regenerated stub; edit without rebuilding
 and the import warns that the build is stale (and doctor says so).
 
@@ -9,14 +9,14 @@ The copy is built by ``tests/devloop/copies.py``, in the "devloop" sandbox.
 from __future__ import annotations
 
 import subprocess
-import sys
 from collections.abc import Generator
 
 import pytest
 
 from tests.devloop import edits
 from tests.devloop.copies import BuiltCopy, built_copy
-from tests.support.tools import BUILD_TIMEOUT, MODULE, PROJECT
+from tests.support.tools import BUILD_TIMEOUT, MODULE
+from tests.tool.tooling import PYRS
 
 NEW = "distance"
 Loop = tuple[BuiltCopy, str]  # the built copy, and the new function's docstring
@@ -81,8 +81,8 @@ def test_editing_without_rebuilding_warns_at_import(loop: Loop) -> None:
         assert str(copy.root) in proc.stderr
         assert "make dev" in proc.stderr
         doctor = subprocess.run(
-            [sys.executable, "-m", "kit.doctor", "--root", str(copy.root)],
-            cwd=PROJECT.root,
+            [PYRS, "--python", python, "doctor"],
+            cwd=copy.root,
             env=built.env,
             capture_output=True,
             text=True,
@@ -90,8 +90,8 @@ def test_editing_without_rebuilding_warns_at_import(loop: Loop) -> None:
             check=False,
         )
         assert doctor.returncode == 1, doctor.stdout + doctor.stderr
-        assert f"FAIL  import {MODULE}: {copy.stale_mark}" in doctor.stdout, doctor.stdout
-        assert "      fix: make dev\n" in doctor.stdout
+        assert "older than" in doctor.stdout, doctor.stdout
+        assert "fix: pyrs dev" in doctor.stdout, doctor.stdout
         built.env[copy.skip_variable] = "1"
         try:
             silenced = built.python("-c", f"import {MODULE}")

@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 
 from kit import wheel as kit_wheel
-from kit.checkers import CHECKERS, Checker
 from kit.project import venv_python
+from tests.support.checkers import CHECKERS, Checker
 from tests.support.expectations import expected_errors
 from tests.support.tools import (
     MODULE,

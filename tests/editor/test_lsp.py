@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from kit.checkers import BASEDPYRIGHT, CHECKERS, PYRIGHT
 from tests.extension import ext
+from tests.support.checkers import BASEDPYRIGHT, CHECKERS, PYRIGHT
 from tests.support.lsp import (
     EditorSession,
     describe,

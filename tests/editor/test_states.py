@@ -26,8 +26,7 @@ from typing import Any
 import pytest
 from lsprotocol import types
 
-from kit.checkers import CHECKERS, PYRIGHT, Checker
-from kit.vscode import SETTINGS
+from tests.support.checkers import CHECKERS, PYRIGHT, Checker
 from tests.support.lsp import (
     OpenDocument,
     describe,
@@ -46,6 +45,7 @@ from tests.support.tools import (
     site_packages,
     user_environment,
 )
+from tests.support.vscode import SETTINGS
 
 ROOT = PROJECT.root
 STUB = PROJECT.stub

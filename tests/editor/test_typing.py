@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import re
 import runpy
+import subprocess
 
 import pytest
 
-from kit import doctor
-from kit.checkers import CHECKERS, Checker
+from tests.support.checkers import CHECKERS, Checker
 from tests.support.expectations import expected_errors
-from tests.support.tools import PROJECT, user_environment
+from tests.support.tools import PROJECT, TOOL_TIMEOUT, user_environment
+from tests.tool.tooling import PYRS
 
 ROOT = PROJECT.root
 USAGE = ROOT / "tests" / "usage" / "usage.py"
@@ -31,10 +32,28 @@ checkers = pytest.mark.parametrize("checker", CHECKERS, ids=[c.name for c in CHE
 versions = pytest.mark.parametrize("version", VERSIONS)
 
 
+@pytest.fixture(scope="module")
+def doctor_lines() -> list[str]:
+    """What `pyrs doctor` says of each checker: which file it resolves the module to."""
+    proc = subprocess.run(
+        [PYRS, "doctor"],
+        cwd=ROOT,
+        env=user_environment(),
+        capture_output=True,
+        text=True,
+        timeout=TOOL_TIMEOUT,
+        check=False,
+    )
+    return proc.stdout.splitlines()
+
+
 @checkers
-def test_the_module_resolves_to_the_stub_in_stubs(checker: Checker) -> None:
-    result = doctor.check_resolution(PROJECT, checker)
-    assert result.ok, "\n".join(result.lines())
+def test_the_module_resolves_to_the_stub_in_stubs(
+    checker: Checker, doctor_lines: list[str]
+) -> None:
+    (line,) = [line for line in doctor_lines if line.split()[:2] == ["checker", checker.name]]
+    stub = PROJECT.stub.relative_to(ROOT).as_posix()
+    assert f"ok: {PROJECT.module} -> {stub};" in line, "\n".join(doctor_lines)
 
 
 def test_typed_usage_runs() -> None:

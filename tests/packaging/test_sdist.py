@@ -12,7 +12,7 @@ import tarfile
 import zipfile
 from pathlib import Path
 
-from kit import sandbox
+from tests.support import sandbox
 from tests.support.tools import (
     BUILD_TIMEOUT,
     MODULE,

@@ -28,8 +28,8 @@ from typing import Any
 
 import pytest
 
-from kit import sandbox
 from tests.extension import ext
+from tests.support import sandbox
 from tests.support.tools import (
     BUILD_TIMEOUT,
     MODULE,
@@ -41,6 +41,7 @@ from tests.support.tools import (
     site_packages,
     user_environment,
 )
+from tests.tool.tooling import PYRS
 
 ROOT = PROJECT.root
 STUB = PROJECT.stub
@@ -49,10 +50,8 @@ ALLOWLIST = Path(__file__).with_name("stubtest_allowlist.txt")
 # The start of the Rust constructor (`#[new]`) of a class whose `__new__` has a keyword-only
 # parameter, as rustfmt lays it out: to its end, the method's first `}` at its indentation.
 NEW_METHOD = re.compile(r"\n    #\[new\]\n")
-# The runtime side of pyrs's stub truth check, as the binary ships it (include_str!), and the
-# binary (`cargo build` in tool/).
+# The runtime side of pyrs's stub truth check, as the binary ships it (include_str!).
 TRUTH_SCRIPT = ROOT / "tool" / "src" / "stubs" / "truth.py"
-PYRS = ROOT / "tool" / "target" / "debug" / "pyrs"
 
 
 def load_truth() -> Any:
@@ -490,8 +489,7 @@ GCD_DOC = first_doc_line(ext.gcd.__doc__)
 
 def pyrs_stubs_check(copy_root: Path) -> subprocess.CompletedProcess[str]:
     """`pyrs stubs --check` on a copy of the checkout, with the project's interpreter."""
-    if not PYRS.is_file():
-        pytest.skip(f"{PYRS} is not built (cargo build in tool/)")
+    assert PYRS.is_file(), f"{PYRS} is not built: run `make pyrs`"
     with sandbox.lock("drift"):
         return run(
             [PYRS, "--project", copy_root, "--python", VENV_PYTHON, "stubs", "--check"],

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from kit.checkers import Checker
+from tests.support.checkers import Checker
 
 # Each checker's codes for each kind of mistake marked in fixtures/wrong_calls.py.
 CODES: dict[str, dict[str, tuple[str, ...]]] = {

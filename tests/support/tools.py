@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, cast
 
-from kit.checkers import CHECKERS
 from kit.project import Project, venv_python
 from kit.venv import DEV, dev_pin, lock_file
+from tests.support.checkers import CHECKERS
 
 PROJECT = Project()
 MODULE = PROJECT.module

@@ -24,9 +24,8 @@ def shared_venv() -> Path:
 
 @pytest.fixture(scope="session")
 def pyrs_binary() -> Path:
-    """The tool, built as `make test` builds it (a no-op when it is current)."""
-    manifest = REPO / "tool" / "Cargo.toml"
-    run(["cargo", "build", "--quiet", "--manifest-path", manifest], cwd=REPO, check=True)
+    """The tool, as `make pyrs` builds it (`make pytest` does first)."""
+    assert PYRS.is_file(), f"{PYRS} is not built: run `make pyrs`"
     return PYRS
 
 

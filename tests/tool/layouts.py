@@ -78,7 +78,7 @@ from .mixedfx import count_words, sum_as_string
 
 __all__ = ["count_words", "sum_as_string"]
 '''
-MIXED_TEST = '''import mixedfx
+MIXED_TEST = """import mixedfx
 
 
 def test_sum_as_string() -> None:
@@ -87,7 +87,7 @@ def test_sum_as_string() -> None:
 
 def test_count_words() -> None:
     assert mixedfx.count_words("A bb CCC", 2) == 2
-'''
+"""
 
 
 def add_user_function(lib_rs: Path) -> None:

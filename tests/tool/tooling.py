@@ -9,8 +9,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 DEV_VENV_BIN = REPO / ".venv" / "bin"
-# The tool, as `make test` builds it (cargo build --manifest-path tool/Cargo.toml).
-PYRS = REPO / "tool" / "target" / "debug" / "pyrs"
+# The tool, as `make pyrs` builds it (the Makefile exports its path, so the tests of a copy
+# of the checkout run the same binary).
+PYRS = Path(os.environ.get("PYRS_BINARY", REPO / ".venv" / "bin" / "pyrs"))
 # Shared by every fixture project: one cargo target folder (pyo3 is built once per version
 # and feature set) and one venv, which each project reaches through its `.venv` link.
 SHARED = REPO / "target" / "tool-fixtures"
