@@ -71,7 +71,7 @@ def add_function(root: Path, name: str) -> str:
 
 # -- the README's recipe ("Adding Rust code"), applied from its code blocks ------------------
 
-RECIPE_HEADING = "### Adding Rust code"
+RECIPE_HEADING = "# Adding Rust code"
 # The first line of a block names the file it belongs to: `// src/python/countdown.rs`.
 BLOCK = re.compile(r"^```(\w+)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 

@@ -28,9 +28,10 @@ from pathlib import Path
 
 import pytest
 
-from kit import checkers, doctor, sandbox, vscode
-from kit.checkers import Checker
+from kit import doctor
 from kit.project import Project
+from tests.support import checkers, sandbox, vscode
+from tests.support.checkers import Checker
 from tests.support.tools import install_old_build, user_environment
 
 PROJECT = Project()

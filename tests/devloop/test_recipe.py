@@ -1,11 +1,11 @@
-"""The README's recipe ("Adding Rust code"), literally: its Rust code blocks go into a throwaway
-copy of the checkout as they are (``edits.add_recipe``), ``python -m kit.dev`` (``make dev``)
-runs there, and then:
+"""The recipe (docs/adding-rust-code.md), literally: its Rust code blocks go into a throwaway
+copy of the checkout as they are (``edits.add_recipe``), ``pyrs dev`` (``make dev``) runs
+there, and then:
 
 - the recipe's core passes its own ``cargo test``;
 - the new exception, enum, iterator class and function import and behave, and the README's
   Python block prints what its comments say;
-- the regenerated stub is true to the runtime: ``python -m kit.stubtruth`` passes on the copy,
+- the regenerated stub is true to the runtime: pyrs's truth check passes on the copy,
   the enum included, and fails on the stub ``#[gen_stub_pyclass_enum]`` would have written;
 - pyright (strict) types every use from the regenerated stub (elements of the iterator as
   ``int``, the enum as what it is), and rejects the enum API that fails at runtime.
@@ -17,23 +17,26 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
 from collections.abc import Generator
+from pathlib import Path
 
 import pytest
 
 from tests.devloop import edits
 from tests.devloop.copies import BuiltCopy, built_copy
 from tests.support.tools import BUILD_TIMEOUT, MODULE, PROJECT
+from tests.tool.tooling import TRUTH_SCRIPT
 
-README = PROJECT.root / "README.md"
-SECTION = edits.recipe_section(README)
+RECIPE = PROJECT.root / "docs" / "adding-rust-code.md"
+SECTION = edits.recipe_section(RECIPE)
 
 
 @pytest.fixture(scope="module")
 def recipe(tmp_path_factory: pytest.TempPathFactory) -> Generator[BuiltCopy]:
-    """The copy after applying the recipe and running ``python -m kit.dev`` in it."""
+    """The copy after applying the recipe and running ``pyrs dev`` in it."""
     where = tmp_path_factory.mktemp("recipe") / "kit"
-    with built_copy(where, lambda root: edits.add_recipe(root, README)) as (built, _):
+    with built_copy(where, lambda root: edits.add_recipe(root, RECIPE)) as (built, _):
         yield built
 
 
@@ -148,20 +151,25 @@ def test_the_regenerated_stub_describes_the_recipe(recipe: BuiltCopy) -> None:
         assert f'"{name}",' in stub  # in __all__
 
 
+def truth(recipe: BuiltCopy, stub: Path) -> subprocess.CompletedProcess[str]:
+    """pyrs's stub truth check (the script its binary ships), verbose, on ``stub``."""
+    return recipe.python(str(TRUTH_SCRIPT), "--verbose", "--stub", str(stub), MODULE, "stub")
+
+
 def test_stub_truth_holds_on_the_recipe(recipe: BuiltCopy) -> None:
-    proc = recipe.python("-m", "kit.stubtruth", "--verbose")
+    proc = truth(recipe, recipe.copy.stub)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert not re.search(r"^skip ", proc.stdout, re.MULTILINE), proc.stdout
+    assert "stub: skipped:" not in proc.stdout, proc.stdout
     for compared in [
-        "ok    Parity: bases (object) in MRO (Parity, object)",
-        "ok    Parity.EVEN: typing.ClassVar[Parity]",
-        "ok    Parity: final=True",
-        "ok    Countdown.__next__ -> int: next() gave a int",
-        "ok    Countdown.parity: read-only",
-        "ok    CountdownError.__module__ == 'py_run_rs'",
-        "ok    countdown_list(start, /, stop=None, *, step=1): signature",
+        "Parity: bases (object) in MRO (Parity, object)",
+        "Parity.EVEN: typing.ClassVar[Parity]",
+        "Parity: final=True",
+        "Countdown.__next__ -> int",
+        "Countdown.parity: read-only",
+        f"CountdownError.__module__ == {MODULE!r}",
+        "countdown_list(start, /, stop=None, *, step=1): signature",
     ]:
-        assert compared.replace("'py_run_rs'", repr(MODULE)) in proc.stdout, proc.stdout
+        assert f"stub: ok: {compared}\n" in proc.stdout, proc.stdout
 
 
 def test_stub_truth_fails_on_the_enum_stub_pyo3_stub_gen_writes(recipe: BuiltCopy) -> None:
@@ -182,14 +190,14 @@ def test_stub_truth_fails_on_the_enum_stub_pyo3_stub_gen_writes(recipe: BuiltCop
     ]
     doctored = recipe.copy.root / "enum_stub.pyi"
     doctored.write_text(ast.unparse(tree))
-    proc = recipe.python("-m", "kit.stubtruth", "--stub", str(doctored))
+    proc = truth(recipe, doctored)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert (
-        "FAIL  bases: Parity: stubbed as class Parity(enum.Enum); runtime MRO (Parity, object)"
+        "stub: bases: Parity: stubbed as class Parity(enum.Enum); runtime MRO (Parity, object)"
         in proc.stdout
     )
     assert (
-        "FAIL  enum: Parity.EVEN: stubbed as an enum.Enum member, but Parity['EVEN'] raises"
+        "stub: enum: Parity.EVEN: stubbed as an enum.Enum member, but Parity['EVEN'] raises"
         in proc.stdout
     )
 

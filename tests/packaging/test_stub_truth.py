@@ -41,7 +41,7 @@ from tests.support.tools import (
     site_packages,
     user_environment,
 )
-from tests.tool.tooling import PYRS
+from tests.tool.tooling import PYRS, TRUTH_SCRIPT
 
 ROOT = PROJECT.root
 STUB = PROJECT.stub
@@ -50,8 +50,6 @@ ALLOWLIST = Path(__file__).with_name("stubtest_allowlist.txt")
 # The start of the Rust constructor (`#[new]`) of a class whose `__new__` has a keyword-only
 # parameter, as rustfmt lays it out: to its end, the method's first `}` at its indentation.
 NEW_METHOD = re.compile(r"\n    #\[new\]\n")
-# The runtime side of pyrs's stub truth check, as the binary ships it (include_str!).
-TRUTH_SCRIPT = ROOT / "tool" / "src" / "stubs" / "truth.py"
 
 
 def load_truth() -> Any:

@@ -12,6 +12,8 @@ DEV_VENV_BIN = REPO / ".venv" / "bin"
 # The tool, as `make pyrs` builds it (the Makefile exports its path, so the tests of a copy
 # of the checkout run the same binary).
 PYRS = Path(os.environ.get("PYRS_BINARY", REPO / ".venv" / "bin" / "pyrs"))
+# The runtime side of pyrs's stub truth check, as the binary ships it (include_str!).
+TRUTH_SCRIPT = REPO / "tool" / "src" / "stubs" / "truth.py"
 # Shared by every fixture project: one cargo target folder (pyo3 is built once per version
 # and feature set) and one venv, which each project reaches through its `.venv` link.
 SHARED = REPO / "target" / "tool-fixtures"
