@@ -27,11 +27,6 @@ impl ConfigError {
     }
 }
 
-/// A check that ran and found problems (already reported): exit code 1.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct CheckFailed(pub String);
-
 /// The exit code for an error that ended a command.
 pub fn exit_code(error: &anyhow::Error) -> u8 {
     if error.downcast_ref::<ConfigError>().is_some() {

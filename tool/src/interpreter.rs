@@ -84,9 +84,6 @@ pub struct Interpreter {
     pub libdir: Option<PathBuf>,
     pub ldversion: Option<String>,
     pub shared_libpython: bool,
-    pub base_prefix: PathBuf,
-    pub prefix: PathBuf,
-    pub platform: String,
     pub pointer_bits: u32,
 }
 
@@ -103,9 +100,6 @@ print(json.dumps({
     "ldversion": v("LDVERSION"),
     "shared_libpython": bool(v("Py_ENABLE_SHARED")) and bool(v("LIBDIR")),
     "pointer_bits": 8 * struct.calcsize("P"),
-    "base_prefix": sys.base_prefix,
-    "prefix": sys.prefix,
-    "platform": sys.platform,
 }))
 "#;
 
@@ -124,10 +118,6 @@ impl Interpreter {
         }
         serde_json::from_slice(&output.stdout)
             .with_context(|| format!("unexpected answer from {}", python.display()))
-    }
-
-    pub fn minor(&self) -> (u32, u32) {
-        (self.version.0, self.version.1)
     }
 
     /// What pyo3's build script reads of the interpreter, as maturin sets it: the same

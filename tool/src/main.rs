@@ -1,13 +1,19 @@
 //! `pyrs`: typed Rust extensions for Python, for any maturin project.
 
+mod checkers;
 mod cli;
 mod commands;
+mod dev;
+mod doctor;
 mod error;
 mod interpreter;
+mod matrix;
 mod pins;
 mod process;
-mod stubs;
 mod project;
+mod pythons;
+mod stubs;
+mod suite;
 mod venv;
 
 use std::process::ExitCode;

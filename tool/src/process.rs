@@ -38,13 +38,3 @@ pub fn command(
 pub fn status(mut command: Command) -> Result<ExitStatus> {
     command.status().with_context(|| format!("cannot run {:?}", command.get_program()))
 }
-
-/// Runs to the end; an error naming the command when it fails.
-pub fn check(command: Command) -> Result<()> {
-    let program = command.get_program().to_string_lossy().into_owned();
-    let status = status(command)?;
-    if !status.success() {
-        anyhow::bail!("{program} failed ({status})");
-    }
-    Ok(())
-}

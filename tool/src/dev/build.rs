@@ -16,11 +16,13 @@ use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use cargo_metadata::{Message, TargetKind};
 
 use crate::interpreter::{Interpreter, InterpreterChoice};
 use crate::project::Project;
+
+use super::generator::Generator;
 
 /// The cargo profile of a build, spelled as maturin spells it on cargo's command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,12 +122,25 @@ impl CargoOptions {
     }
 }
 
+/// What one build compiles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Targets {
+    /// The extension, as `maturin develop` asks for it (`--lib [--crate-type cdylib]`).
+    Extension,
+    /// The lib with its declared crate types, cdylib and rlib from one compilation: the very
+    /// unit `WithGenerator` compiles, so the two never recompile the crate for each other.
+    Declared,
+    /// The declared lib and the stub generator linked against its rlib (`dev::generator`).
+    WithGenerator(Generator),
+}
+
 /// cargo's arguments, in maturin's order.
 pub fn cargo_args(
     manifest: &Path,
     profile: &Profile,
     options: &CargoOptions,
     crate_types: &[String],
+    targets: &Targets,
 ) -> Vec<OsString> {
     let mut args: Vec<OsString> = ["rustc", "--message-format", "json-render-diagnostics"]
         .iter()
@@ -135,11 +150,17 @@ pub fn cargo_args(
     args.push(manifest.into());
     args.extend(profile.args().into_iter().map(OsString::from));
     args.extend(options.args().into_iter().map(OsString::from));
-    args.push("--lib".into());
-    // maturin asks for the cdylib alone unless it is the only crate type declared.
-    if crate_types != ["cdylib"] {
-        args.push("--crate-type".into());
-        args.push("cdylib".into());
+    match targets {
+        // maturin asks for the cdylib alone unless it is the only crate type declared.
+        Targets::Extension if crate_types != ["cdylib"] => {
+            args.extend(["--lib", "--crate-type", "cdylib"].map(OsString::from));
+        }
+        Targets::Extension | Targets::Declared => args.push("--lib".into()),
+        // `cargo rustc` gives the arguments after `--` to the bin alone.
+        Targets::WithGenerator(generator) => {
+            args.extend(["--bin", &generator.bin, "--"].map(OsString::from));
+            args.extend(generator.link_args.iter().map(OsString::from));
+        }
     }
     args
 }
@@ -169,21 +190,28 @@ pub enum Outcome {
 
 #[derive(Debug)]
 pub struct Built {
-    /// The cdylib cargo wrote.
-    pub artifact: PathBuf,
-    /// Packages other than the project's that were recompiled (pyo3 after an environment
-    /// change, a dependency after an update): usually none.
-    pub rebuilt_dependencies: Vec<String>,
+    /// The stub generator's executable (`Targets::WithGenerator`).
+    pub generator: Option<PathBuf>,
+    /// cargo succeeded: false when only the generator failed (the extension was built).
+    pub complete: bool,
 }
 
-/// Runs the build, reading cargo's JSON messages for the project's cdylib.
-pub fn run(project: &Project, mut command: Command) -> Result<Outcome> {
+/// Runs the build, reading cargo's JSON messages for the project's cdylib; `on_extension`
+/// gets it the moment cargo reports it (installing it while the generator links), with the
+/// packages other than the project's that were recompiled (pyo3 after an environment
+/// change, a dependency after an update): usually none.
+pub fn run(
+    project: &Project,
+    mut command: Command,
+    mut on_extension: impl FnMut(&Path, &[String]) -> Result<()>,
+) -> Result<Outcome> {
     command.stdout(Stdio::piped());
     command.env_remove("CARGO");
     let mut child = command.spawn().context("cannot run cargo")?;
     let stdout = child.stdout.take().context("cargo's output is not readable")?;
     let own_manifest = canonical(&project.krate.manifest);
-    let mut artifact: Option<PathBuf> = None;
+    let mut reported = false;
+    let mut generator = None;
     let mut rebuilt = Vec::new();
     for message in Message::parse_stream(BufReader::new(stdout)) {
         let Ok(Message::CompilerArtifact(found)) = message else { continue };
@@ -194,24 +222,34 @@ pub fn run(project: &Project, mut command: Command) -> Result<Outcome> {
             }
             continue;
         }
-        if found.target.kind.contains(&TargetKind::CDyLib) {
-            let library = found
-                .filenames
-                .iter()
-                .find(|f| matches!(f.extension(), Some("so" | "dylib" | "dll" | "pyd")));
-            if let Some(library) = library {
-                artifact = Some(library.clone().into_std_path_buf());
+        if found.target.kind.contains(&TargetKind::Bin) {
+            generator = found.executable.map(|e| e.into_std_path_buf());
+            continue;
+        }
+        if !found.target.kind.contains(&TargetKind::CDyLib) || reported {
+            continue;
+        }
+        let library = found
+            .filenames
+            .iter()
+            .find(|f| matches!(f.extension(), Some("so" | "dylib" | "dll" | "pyd")));
+        if let Some(library) = library {
+            if let Err(error) = on_extension(library.as_std_path(), &rebuilt) {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(error);
             }
+            reported = true;
         }
     }
     let status = child.wait().context("cargo did not finish")?;
-    if !status.success() {
+    if !reported {
+        if status.success() {
+            bail!("cargo reported no cdylib of {}", project.krate.manifest.display());
+        }
         return Ok(Outcome::Failed);
     }
-    let artifact = artifact.with_context(|| {
-        format!("cargo reported no cdylib of {}", project.krate.manifest.display())
-    })?;
-    Ok(Outcome::Built(Built { artifact, rebuilt_dependencies: rebuilt }))
+    Ok(Outcome::Built(Built { generator, complete: status.success() }))
 }
 
 fn canonical(path: &Path) -> PathBuf {
@@ -234,6 +272,7 @@ mod tests {
             &Profile::Dev,
             &CargoOptions::default(),
             &cdylib,
+            &Targets::Extension,
         );
         assert_eq!(
             strings(&args),
@@ -252,7 +291,13 @@ mod tests {
             locked: true,
             ..CargoOptions::default()
         };
-        let args = cargo_args(Path::new("/p/Cargo.toml"), &Profile::Release, &options, &both);
+        let args = cargo_args(
+            Path::new("/p/Cargo.toml"),
+            &Profile::Release,
+            &options,
+            &both,
+            &Targets::Extension,
+        );
         assert_eq!(
             strings(&args)[5..],
             [
@@ -265,6 +310,19 @@ mod tests {
                 "cdylib"
             ]
         );
+    }
+
+    #[test]
+    fn the_generator_shares_the_lib_unit() {
+        let both = ["cdylib".to_owned(), "rlib".to_owned()];
+        let manifest = Path::new("/p/Cargo.toml");
+        let options = CargoOptions::default();
+        let declared = cargo_args(manifest, &Profile::Dev, &options, &both, &Targets::Declared);
+        assert_eq!(strings(&declared)[5..], ["--lib"]);
+        let generator = Generator { bin: "stub_gen".into(), link_args: vec!["-lfoo".into()] };
+        let with = Targets::WithGenerator(generator);
+        let args = cargo_args(manifest, &Profile::Dev, &options, &both, &with);
+        assert_eq!(strings(&args)[5..], ["--bin", "stub_gen", "--", "-lfoo"]);
     }
 
     #[test]

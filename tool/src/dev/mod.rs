@@ -8,6 +8,7 @@
 
 mod build;
 mod develop;
+mod generator;
 mod install;
 mod lock;
 mod receipt;
@@ -16,12 +17,13 @@ mod record;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 
 use crate::interpreter::{venv_tool, Interpreter};
 use crate::project::Project;
-use crate::stubs::Refreshed;
-use build::{CargoOptions, Outcome, Profile};
+use crate::stubs::{Check, Refreshed};
+use build::{CargoOptions, Outcome, Profile, Targets};
+use generator::Generator;
 use install::{Content, Stamp};
 use receipt::{Expected, Fingerprint, Receipt};
 
@@ -95,12 +97,34 @@ pub fn run(
         None => Some("no earlier pyrs install in this venv".to_owned()),
         Some(receipt) => receipt.why_not(&expected),
     });
+    // Read before the build: whether the stub is stale decides whether the build links the
+    // generator (and an edit made meanwhile makes the next run regenerate).
+    let stub_check =
+        if profile.is_release() { None } else { Some(crate::stubs::check(project, &interpreter)) };
+    let stale = matches!(stub_check, Some(Ok(Check::Stale(_))));
+    let linked = generator::in_extension_build(project, &interpreter, &profile, &options);
+    let targets = match &linked {
+        Some(generator) if stale => Targets::WithGenerator(generator.clone()),
+        Some(_) => Targets::Declared,
+        None => Targets::Extension,
+    };
+    let build = Build {
+        project,
+        interpreter: &interpreter,
+        profile: &profile,
+        options: &options,
+        paths: &paths,
+    };
+    let mut importable = None;
+    let mut generator_built = None;
     let installed = match (reason, receipt.as_mut()) {
         (None, Some(receipt)) => {
-            match in_place(project, &interpreter, &profile, &options, &paths, receipt)? {
-                Some(installed) => installed,
-                None => return Ok(Report::Failed { by_maturin: false }),
-            }
+            let Some(done) = in_place(&build, &targets, receipt, started)? else {
+                return Ok(Report::Failed { by_maturin: false });
+            };
+            importable = Some(done.importable);
+            generator_built = done.generator;
+            done.installed
         }
         (reason, _) => {
             let reason =
@@ -118,12 +142,26 @@ pub fn run(
             Installed::ByMaturin { reason }
         }
     };
-    let importable = started.elapsed().as_secs_f64();
-    let stub = if profile.is_release() {
-        None
-    } else {
-        let refreshed = crate::stubs::refresh(project, &interpreter);
-        Some(refreshed.context("the extension is installed, but the stub was not refreshed")?)
+    let importable = importable.unwrap_or_else(|| started.elapsed().as_secs_f64());
+    let stub = match stub_check {
+        None => None,
+        Some(check) => {
+            let refreshed = (|| match check? {
+                Check::NotGenerated => Ok(Refreshed::NotGenerated),
+                Check::Current => Ok(Refreshed::Current),
+                Check::Stale(stale) => {
+                    let executable = match (generator_built, &linked) {
+                        (Some(built), _) => Some(built),
+                        // After `maturin develop`: link the generator in pyrs's build folder.
+                        (None, Some(generator)) => build_generator(&build, generator)?,
+                        // Built by `stubs` itself, in a folder of its own.
+                        (None, None) => None,
+                    };
+                    crate::stubs::regenerate(project, &interpreter, stale, executable.as_deref())
+                }
+            })();
+            Some(refreshed.context("the extension is installed, but the stub was not refreshed")?)
+        }
     };
     let installed_stub_updated = match receipt.as_mut() {
         Some(receipt) => update_installed_stub(project, receipt, &paths.receipt)?,
@@ -185,50 +223,109 @@ fn extension_file_name(project: &Project, interpreter: &Interpreter) -> String {
     format!("{}{suffix}", project.layout.basename())
 }
 
-/// The fast path: build, and replace the installed extension when cargo made a new one.
-/// None when the build failed (nothing replaced).
-fn in_place(
-    project: &Project,
-    interpreter: &Interpreter,
-    profile: &Profile,
-    options: &CargoOptions,
-    paths: &Paths,
-    receipt: &mut Receipt,
-) -> Result<Option<Installed>> {
-    let mut command = crate::process::command("cargo", &project.root, &project.interpreter);
-    command.args(build::cargo_args(
-        &project.krate.manifest,
-        profile,
-        options,
-        &project.krate.crate_types,
-    ));
-    for (name, value) in build::cargo_env(&project.interpreter, interpreter, &paths.target_dir) {
-        command.env(name, value);
+/// What a cargo build of `pyrs dev` is made from.
+struct Build<'a> {
+    project: &'a Project,
+    interpreter: &'a Interpreter,
+    profile: &'a Profile,
+    options: &'a CargoOptions,
+    paths: &'a Paths,
+}
+
+impl Build<'_> {
+    /// `cargo rustc` as maturin runs it, in pyrs's build folder.
+    fn command(&self, targets: &Targets) -> std::process::Command {
+        let project = self.project;
+        let mut command = crate::process::command("cargo", &project.root, &project.interpreter);
+        command.args(build::cargo_args(
+            &project.krate.manifest,
+            self.profile,
+            self.options,
+            &project.krate.crate_types,
+            targets,
+        ));
+        let env = build::cargo_env(&project.interpreter, self.interpreter, &self.paths.target_dir);
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        command
     }
-    let built = match build::run(project, command)? {
+}
+
+/// The fast path's result.
+struct InPlace {
+    installed: Installed,
+    /// Seconds from the start until the new extension was in place.
+    importable: f64,
+    /// The stub generator, when the build linked it.
+    generator: Option<PathBuf>,
+}
+
+/// The fast path: build, and replace the installed extension the moment cargo reports a new
+/// one (the generator, when the build links it, is linked meanwhile). None when the
+/// extension's build failed (nothing replaced).
+fn in_place(
+    build: &Build,
+    targets: &Targets,
+    receipt: &mut Receipt,
+    started: Instant,
+) -> Result<Option<InPlace>> {
+    let mut outcome: Option<(Installed, f64)> = None;
+    let built = build::run(build.project, build.command(targets), |artifact, rebuilt| {
+        let installed = install_artifact(artifact, rebuilt, receipt, &build.paths.receipt)?;
+        outcome = Some((installed, started.elapsed().as_secs_f64()));
+        Ok(())
+    })?;
+    let built = match built {
         Outcome::Failed => return Ok(None),
         Outcome::Built(built) => built,
     };
-    let artifact_stamp = Stamp::of(&built.artifact);
-    if artifact_stamp.is_some() && receipt.artifact == artifact_stamp {
-        return Ok(Some(Installed::AlreadyCurrent));
+    let Some((installed, importable)) = outcome else { return Ok(None) };
+    if !built.complete {
+        // cargo's messages are on stderr; the extension itself is in place.
+        bail!("the extension is installed, but building the stub generator failed");
     }
-    let hashed = record::hash_file(&built.artifact)?;
+    Ok(Some(InPlace { installed, importable, generator: built.generator }))
+}
+
+/// Replaces the installed extension with `artifact` unless it already is that build.
+fn install_artifact(
+    artifact: &Path,
+    rebuilt: &[String],
+    receipt: &mut Receipt,
+    receipt_file: &Path,
+) -> Result<Installed> {
+    let artifact_stamp = Stamp::of(artifact);
+    if artifact_stamp.is_some() && receipt.artifact == artifact_stamp {
+        return Ok(Installed::AlreadyCurrent);
+    }
+    let hashed = record::hash_file(artifact)?;
     if hashed == receipt.extension {
         // The same bytes as installed (maturin's copy of this very artifact).
         receipt.artifact = artifact_stamp;
-        receipt.save(&paths.receipt)?;
-        return Ok(Some(Installed::AlreadyCurrent));
+        receipt.save(receipt_file)?;
+        return Ok(Installed::AlreadyCurrent);
     }
-    install::replace(&receipt.installed.extension, Content::File(&built.artifact))?;
+    install::replace(&receipt.installed.extension, Content::File(artifact))?;
     if let Some(record_paths) = &receipt.installed.record_paths {
         install::update_record(&receipt.installed.dist_info, &record_paths.extension, &hashed)?;
     }
     receipt.extension = hashed;
     receipt.artifact = artifact_stamp;
     receipt.refresh_stamps()?;
-    receipt.save(&paths.receipt)?;
-    Ok(Some(Installed::InPlace { rebuilt_dependencies: built.rebuilt_dependencies }))
+    receipt.save(receipt_file)?;
+    Ok(Installed::InPlace { rebuilt_dependencies: rebuilt.to_vec() })
+}
+
+/// After `maturin develop`: the generator linked against the lib in pyrs's build folder
+/// (the crate compiled once more, as cdylib and rlib; pyo3 as maturin left it).
+fn build_generator(build: &Build, generator: &Generator) -> Result<Option<PathBuf>> {
+    let targets = Targets::WithGenerator(generator.clone());
+    eprintln!("pyrs: building the stub generator (cargo rustc --bin {})", generator.bin);
+    match build::run(build.project, build.command(&targets), |_, _| Ok(()))? {
+        Outcome::Built(built) if built.complete => Ok(built.generator),
+        _ => bail!("building the stub generator `{}` failed", generator.bin),
+    }
 }
 
 /// After `maturin develop`: find what it installed and write the receipt. None (with a

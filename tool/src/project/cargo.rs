@@ -29,7 +29,6 @@ pub struct Crate {
 #[derive(Debug, Clone)]
 pub struct Bin {
     pub name: String,
-    pub src_path: PathBuf,
     pub required_features: Vec<String>,
 }
 
@@ -110,11 +109,7 @@ impl Crate {
             .targets
             .iter()
             .filter(|t| t.kind.contains(&TargetKind::Bin))
-            .map(|t| Bin {
-                name: t.name.clone(),
-                src_path: t.src_path.clone().into(),
-                required_features: t.required_features.clone(),
-            })
+            .map(|t| Bin { name: t.name.clone(), required_features: t.required_features.clone() })
             .collect();
         let uses_stub_gen = package.dependencies.iter().any(|d| d.name == "pyo3-stub-gen");
         let pyo3 = pyo3_of(metadata, &package.id, features);
@@ -131,10 +126,6 @@ impl Crate {
             workspace_root: metadata.workspace_root.clone().into(),
             target_directory: metadata.target_directory.clone().into(),
         })
-    }
-
-    pub fn is_cdylib(&self) -> bool {
-        self.crate_types.iter().any(|t| t == "cdylib")
     }
 }
 

@@ -30,7 +30,6 @@ pub struct MaturinConfig {
     pub features: Vec<String>,
     pub bindings: Option<String>,
     pub profile: Option<String>,
-    pub has_include: bool,
 }
 
 const CLASSIFIER: &str = "Programming Language :: Python :: ";
@@ -75,7 +74,6 @@ impl PyProject {
             features: keys.strings("tool.maturin.features")?,
             bindings: keys.string("tool.maturin.bindings")?,
             profile: keys.string("tool.maturin.profile")?,
-            has_include: keys.get("tool.maturin.include").is_some(),
         };
         Ok(Self {
             path: path.to_path_buf(),
@@ -90,11 +88,6 @@ impl PyProject {
     /// A dotted key of the document, if present.
     pub fn get(&self, dotted: &str) -> Option<&Value> {
         lookup(&self.table, dotted)
-    }
-
-    /// Whether `[tool.NAME]` exists.
-    pub fn has_tool_table(&self, name: &str) -> bool {
-        self.get(&format!("tool.{name}")).is_some_and(Value::is_table)
     }
 
     /// A dotted key as a list of strings (a single string counts as a list of one); empty

@@ -17,13 +17,18 @@ use crate::project::Project;
 
 pub fn generate(project: &Project, interpreter: &Interpreter, bin: &str) -> Result<Vec<StubFile>> {
     let executable = build(project, interpreter, bin)?;
+    run_built(project, &executable, bin)
+}
+
+/// Runs the generator `executable` (built from the current sources) and takes what it wrote.
+pub fn run_built(project: &Project, executable: &Path, bin: &str) -> Result<Vec<StubFile>> {
     let crate_dir = project.krate.manifest.parent().unwrap_or(&project.root).to_path_buf();
     let mut roots = vec![project.root.clone()];
     if !crate_dir.starts_with(&project.root) {
         roots.push(crate_dir.clone());
     }
     let snapshot = Snapshot::take(&roots, std::slice::from_ref(&project.krate.target_directory))?;
-    let ran = run(project, &executable, &crate_dir, bin);
+    let ran = run(project, executable, &crate_dir, bin);
     let written = snapshot.written();
     // Put back before anything else: the tree is only ever written by `pyrs` itself.
     snapshot.restore()?;
@@ -83,7 +88,7 @@ fn features(project: &Project, bin: &str) -> Vec<String> {
 /// The generator runs Python, so it needs libpython, which pyo3 leaves out with its
 /// `extension-module` feature (and abi3); naming it on the bin's link line works for every
 /// crate (pyo3-stub-gen issue #184), and the rpath finds it when the bin runs.
-fn link_args(interpreter: &Interpreter) -> Vec<String> {
+pub fn link_args(interpreter: &Interpreter) -> Vec<String> {
     if cfg!(windows) || !interpreter.shared_libpython {
         return Vec::new();
     }
