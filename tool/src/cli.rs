@@ -30,6 +30,10 @@ pub struct Global {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Make a new typed Rust extension project in the folder NAME
+    New(NewArgs),
+    /// Add what an existing maturin project lacks for a typed editor (a merge, never a rewrite)
+    Adopt(AdoptArgs),
     /// Build the extension into the project's venv and regenerate its stub (the edit loop)
     Dev(DevArgs),
     /// Rebuild (as `pyrs dev`) on every save of a build input
@@ -87,4 +91,34 @@ pub enum TestStep {
     Typecheck,
     /// the project's pytest suite
     Pytest,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The project's name: its folder, distribution and import name
+    pub name: String,
+    /// Mixed: a Python package in python/ holding the extension as NAME._native; pure: the
+    /// extension is the whole module
+    #[arg(long, value_enum, default_value_t = NewLayout::Mixed)]
+    pub layout: NewLayout,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NewLayout {
+    Mixed,
+    Pure,
+}
+
+#[derive(Debug, Args)]
+pub struct AdoptArgs {
+    /// Change nothing: exit 1 when the project's managed configuration is missing or older
+    /// than this pyrs writes
+    #[arg(long)]
+    pub check: bool,
+    /// Change nothing: print the diff of what would change
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Edit files that have uncommitted changes too
+    #[arg(long)]
+    pub force: bool,
 }

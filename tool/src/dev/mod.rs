@@ -301,8 +301,16 @@ fn install_artifact(
     }
     let hashed = record::hash_file(artifact)?;
     if hashed == receipt.extension {
-        // The same bytes as installed (maturin's copy of this very artifact).
+        // The same bytes as installed (maturin's copy of this very artifact, or sources saved
+        // back unchanged): dated now, so "built after the last change" stays readable from
+        // the file times (doctor's stale-build check).
+        std::fs::File::options()
+            .write(true)
+            .open(&receipt.installed.extension)
+            .and_then(|file| file.set_modified(std::time::SystemTime::now()))
+            .with_context(|| format!("cannot date {}", receipt.installed.extension.display()))?;
         receipt.artifact = artifact_stamp;
+        receipt.refresh_stamps()?;
         receipt.save(receipt_file)?;
         return Ok(Installed::AlreadyCurrent);
     }
