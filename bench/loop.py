@@ -1,15 +1,15 @@
-"""Time the edit loop, the kit's against compile-on-import (rustimport), in one run.
+"""Time the edit loop, ``pyrs dev``'s against compile-on-import (rustimport), in one run.
 
     python -m bench.loop [--repeat N] [--no-rustimport] [--no-as-shipped] [--maturin]
                                                                      (make loop-bench)
 
-The kit: on a throwaway copy of the checkout (``kit.sandbox``, the "devloop" sandbox: its
-venv, its warm target folder), ``make dev`` after a one-line change to a function body and
-after adding a ``#[pyfunction]`` (a signature change), ``make dev`` and ``make build`` with
-nothing to do, a switch between the debug and the release build, and the first ``make dev``
-of a fresh copy (every dependency already built). Each time, from the edit: the new
-extension installed (``kit.dev`` reports when; a new ``python`` imports it from then on),
-the stub regenerated, and a new ``python`` running the new code after ``make dev`` returned.
+pyrs: on a throwaway copy of the checkout (``tests/support/sandbox.py``, the "devloop"
+sandbox: its venv, its warm target folder), ``pyrs dev`` after a one-line change to a function
+body and after adding a ``#[pyfunction]`` (a signature change), ``pyrs dev`` and ``pyrs dev
+--release`` with nothing to do, a switch between the debug and the release build, and the
+first ``pyrs dev`` of a fresh copy (every dependency already built). Each time, from the
+edit: the new extension installed (pyrs's summary says when; a new ``python`` imports it from
+then on), the stub regenerated, and a new ``python`` running the new code after pyrs returned.
 ``--maturin`` adds the loop as it was before (``cargo run --bin stub_gen`` then
 ``maturin develop --uv``) for the same body edit.
 
@@ -30,8 +30,8 @@ from __future__ import annotations
 import argparse
 import functools
 import hashlib
-import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -41,12 +41,11 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
 
-from kit import sandbox
-from kit.dev import REPORT_VARIABLE, STUB_STATES
 from kit.project import Project
 from tests.devloop import edits
+from tests.support import sandbox
+from tests.tool.tooling import PYRS
 
 SANDBOX = "devloop"
 TIMEOUT = 1800.0  # seconds: a cold build of every dependency on two busy cores
@@ -111,23 +110,40 @@ def run(
     return proc
 
 
+# pyrs dev's summary: when the extension was importable, and when the run was done (seconds
+# from the start of pyrs; "all done" is printed only when it differs).
+SUMMARY = re.compile(
+    r"^pyrs dev: .* in (?P<importable>[\d.]+) s;.*?(all done in (?P<done>[\d.]+) s)?\)?$"
+)
+
+
 class Kit:
-    """A copy of the checkout building with the kit's loop."""
+    """A copy of the checkout building with ``pyrs dev`` (the tool this repository ships)."""
 
     def __init__(self, work: Path, name: str) -> None:
         venv = sandbox.sandbox_venv(SANDBOX)
         self.copy = sandbox.copy_checkout(work / name, venv_dir=venv)
         self.env = sandbox.sandbox_env(self.copy, SANDBOX)
         self.env.pop(self.copy.skip_variable, None)
-        self.report = work / f"{name}-report.jsonl"
         self.module = self.copy.module
 
     def make(self, target: str) -> dict[str, float]:
-        """``make <target>`` in the copy; the events kit.dev reported (time.monotonic())."""
-        self.report.unlink(missing_ok=True)
-        env = {**self.env, REPORT_VARIABLE: str(self.report)}
-        run(["make", "--no-print-directory", target], cwd=self.copy.root, env=env)
-        return cast("dict[str, float]", json.loads(self.report.read_text()))
+        """``pyrs dev`` (target "dev") or ``pyrs dev --release`` ("build") in the copy; when
+        the extension was importable and when pyrs was done (time.monotonic())."""
+        release = ["--release"] if target == "build" else []
+        command = [PYRS, "--python", self.env["PYO3_PYTHON"], "dev", *release]
+        started = time.monotonic()
+        proc = run(command, cwd=self.copy.root, env=self.env)
+        returned = time.monotonic()
+        line = next(line for line in proc.stdout.splitlines() if SUMMARY.match(line))
+        found = SUMMARY.match(line)
+        assert found is not None
+        importable = started + float(found["importable"])
+        done = started + float(found["done"]) if found["done"] else importable
+        events = {"importable": importable, "returned": returned}
+        if target == "dev":
+            events["stub"] = done
+        return events
 
     def check(self, code: str = "") -> None:
         """A new python imports the build with no stale-build warning (an error here)."""
@@ -145,28 +161,17 @@ class Kit:
         target: str = "dev",
         code: str = "",
     ) -> None:
-        """Time ``edit`` (None: nothing changed) then ``make <target>``, then check."""
-        if edit is not None:
-            # Every edit here counts as new: kit.dev would not run the stub generator for
-            # sources it generated the stub of before (the body edit toggled back, say).
-            shutil.rmtree(Path(self.env["CARGO_TARGET_DIR"]) / STUB_STATES, ignore_errors=True)
+        """Time ``edit`` (None: nothing changed) then ``pyrs dev``, then check."""
         started = time.monotonic()
         if edit is not None:
             edit()
         events = self.make(target)
-        done = time.monotonic()
         self.check(code)
         row.runs.append(time.monotonic() - started)
         row.importable.append(events["importable"] - started)
         if "stub" in events:
             row.stub.append(events["stub"] - started)
-        if "built" in events:
-            row.step("cargo start", events["cargo"] - started)
-            row.step("crate built", events["built"] - events["cargo"])
-            row.step("installed", events["importable"] - events["built"])
-        if "stub" in events and "linked" in events:
-            row.step("stub_gen linked", events["linked"] - events["built"])
-        row.step("make dev returns", done - started)
+        row.step("pyrs dev returns", events["returned"] - started)
 
 
 def old_make_dev(kit: Kit, repeat: int) -> Row:
@@ -308,13 +313,13 @@ class RustImport:
 def measure(work: Path, repeat: int, rustimport: RustImport | None, old_loop: bool) -> list[Row]:
     """Every scenario, the kit's run and rustimport's alternating within each round, so that
     both see the same load on a shared machine."""
-    kit_first = Row("kit: first make dev of a fresh copy (deps built; maturin develop)")
-    kit_body = Row("kit: make dev, body edit")
-    kit_noop = Row("kit: make dev, nothing changed")
-    kit_new = Row("kit: make dev, new #[pyfunction] (signature change)")
-    to_release = Row("kit: make build after make dev (release already built)")
-    to_debug = Row("kit: make dev after make build (debug already built)")
-    release_noop = Row("kit: make build, nothing changed")
+    kit_first = Row("pyrs: first pyrs dev of a fresh copy (deps built; maturin develop)")
+    kit_body = Row("pyrs dev, body edit")
+    kit_noop = Row("pyrs dev, nothing changed")
+    kit_new = Row("pyrs dev, new #[pyfunction] (signature change)")
+    to_release = Row("pyrs dev --release after pyrs dev (release already built)")
+    to_debug = Row("pyrs dev after pyrs dev --release (debug already built)")
+    release_noop = Row("pyrs dev --release, nothing changed")
     ri_first = Row("rustimport, same crate: first import of a fresh copy (deps built)")
     ri_body = Row("rustimport, same crate: import after a body edit")
     ri_noop = Row("rustimport, same crate: import, nothing changed")
@@ -384,7 +389,7 @@ def print_table(rows: list[Row]) -> None:
 
 def verdict(rows: list[Row]) -> None:
     by_name = {row.what: row for row in rows}
-    body = by_name["kit: make dev, body edit"]
+    body = by_name["pyrs dev, body edit"]
     importable = statistics.median(body.importable)
     stub = statistics.median(body.stub) if body.stub else float("nan")
     print(
