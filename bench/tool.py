@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -88,7 +87,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="pyrs-bench-") as tmp:
         for name in ("maturin-new-mixed", "uv-init-lib"):
             layout = next(layout for layout in LAYOUTS if layout.name == name)
-            root = layout.create(Path(tmp) / name)
+            parent = Path(tmp) / name
+            parent.mkdir()
+            root = layout.create(parent)
             (root / ".venv").symlink_to(SHARED / "venv")
             timed([PYRS, "dev"], root)  # the first build: maturin develop
             edit = body_edit(root / "src" / "lib.rs")
@@ -105,12 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         timed([PYRS, "dev"], REPO)
 
     cached = [timed([PYRS, "doctor"], REPO)[0] for _ in range(args.repeat)]
-    cold: list[float] = []
-    for _ in range(args.repeat):
-        for cache in (REPO / "target" / "pyrs").glob("doctor-*.json"):
-            cache.unlink()
-        shutil.rmtree(REPO / "target" / "pyrs" / "mypy-probe-cache", ignore_errors=True)
-        cold.append(timed([PYRS, "doctor"], REPO)[0])
+    cold = [timed([PYRS, "doctor", "--fresh"], REPO)[0] for _ in range(args.repeat)]
     rows.append(("pyrs doctor, the demo, checkers' answers cached", median(cached), "-"))
     rows.append(("pyrs doctor, the demo, every checker probed", median(cold), "-"))
 

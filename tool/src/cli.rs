@@ -43,9 +43,16 @@ pub enum Command {
     /// Everything CI should run: cargo tests, stub checks, the six type checkers, pytest
     Test(TestArgs),
     /// Explain why the editor is red, with the command or config line that fixes each problem
-    Doctor,
+    Doctor(DoctorArgs),
     /// Print the project as pyrs reads it (layout, module, stub, interpreter) as JSON
     Show,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Ask every checker again, even when nothing it reads changed since the last run
+    #[arg(long)]
+    pub fresh: bool,
 }
 
 #[derive(Debug, Args, Clone)]

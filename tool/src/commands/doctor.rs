@@ -5,8 +5,10 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
+use crate::cli::DoctorArgs;
 use crate::project::Project;
 
-pub fn run(project: &Project) -> Result<ExitCode> {
-    Ok(if crate::doctor::run(project)? { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+pub fn run(project: &Project, args: &DoctorArgs) -> Result<ExitCode> {
+    let all_good = crate::doctor::run(project, args.fresh)?;
+    Ok(if all_good { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }

@@ -29,7 +29,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Watch(args) => watch::run(&project, &args),
         Command::Stubs(args) => stubs::run(&project, &args),
         Command::Test(args) => test::run(&project, &args),
-        Command::Doctor => doctor::run(&project),
+        Command::Doctor(args) => doctor::run(&project, &args),
         Command::Show => show::run(&project),
     }
 }

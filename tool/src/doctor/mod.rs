@@ -107,7 +107,8 @@ impl Facts<'_> {
 }
 
 /// Runs every check; prints one line per check (problems with their fix) and the count.
-pub fn run(project: &Project) -> anyhow::Result<bool> {
+/// Every check; `fresh`: the checkers are asked again even when their last answers hold.
+pub fn run(project: &Project, fresh: bool) -> anyhow::Result<bool> {
     let mut probes_possible = project.interpreter.exists() && project.stub.is_file();
     let mut install_problem = None;
     if probes_possible && checkers::ALL.iter().any(|c| !c.is_installed(project)) {
@@ -121,7 +122,7 @@ pub fn run(project: &Project) -> anyhow::Result<bool> {
         }
     }
     let findings = std::thread::scope(|scope| {
-        let probes = probes_possible.then(|| resolution::start(scope, project));
+        let probes = probes_possible.then(|| resolution::start(scope, project, fresh));
         let mut findings = quick_checks(project, scope);
         findings.extend(install_problem);
         match probes {

@@ -36,6 +36,7 @@ pub enum Running<'scope> {
 pub fn start<'scope>(
     scope: &'scope Scope<'scope, '_>,
     project: &'scope Project,
+    fresh: bool,
 ) -> Running<'scope> {
     let stub_text = std::fs::read_to_string(&project.stub).unwrap_or_default();
     let names = python_names::read(&stub_text);
@@ -45,7 +46,7 @@ pub fn start<'scope>(
     let expression = item.map_or(module.to_owned(), |i| format!("{module}.{}", i.name));
     let stub_mentions_any = item.is_some_and(|i| has_word(&i.header, "Any"));
     let key = probe_cache::key(project, &format!("{module}\n{expression}"));
-    if let Some(seen) = probe_cache::load(project, &key) {
+    if let Some(seen) = probe_cache::load(project, &key).filter(|_| !fresh) {
         let probe = ProbeFile::new(project, module, &expression, Path::new(""));
         return Running::Cached { probe, stub_mentions_any, seen };
     }
