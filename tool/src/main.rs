@@ -1,5 +1,6 @@
 //! `pyrs`: typed Rust extensions for Python, for any maturin project.
 
+mod adopt;
 mod checkers;
 mod cli;
 mod commands;
@@ -8,6 +9,7 @@ mod doctor;
 mod error;
 mod interpreter;
 mod matrix;
+mod new;
 mod pins;
 mod process;
 mod project;

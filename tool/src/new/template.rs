@@ -1,0 +1,271 @@
+//! The files of a new project, rendered from the templates embedded in pyrs
+//! (`tool/templates/`): `{{key}}` placeholders, filled from the name, the layout and the
+//! pins of this pyrs.
+
+use std::path::PathBuf;
+
+use crate::cli::NewLayout;
+use crate::pins;
+
+/// The pyo3 of a new project: its introspection writes each `///` comment into the stub
+/// (maturin 1.16.0 reads it; checked with 0.30.1, docstrings start at 0.29).
+pub const PYO3: &str = "0.30.1";
+
+/// One file to write, relative to the project's folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct File {
+    pub path: PathBuf,
+    pub contents: String,
+    /// Appended to the file `project_files` wrote (pyproject.toml's managed tables).
+    pub append: bool,
+}
+
+impl File {
+    fn new(path: impl Into<PathBuf>, contents: String) -> Self {
+        Self { path: path.into(), contents, append: false }
+    }
+}
+
+/// What a new project is made from.
+#[derive(Debug, Clone, Copy)]
+pub struct Spec<'a> {
+    pub name: &'a str,
+    pub layout: NewLayout,
+    /// For the MIT licence's copyright line.
+    pub year: i64,
+}
+
+impl Spec<'_> {
+    /// The folder the checkers search for the package or stub: `python` (mixed) or the
+    /// project's own folder (pure: the stub `NAME.pyi` beside pyproject.toml; pyrefly would
+    /// otherwise take the Rust `src/` for the import root).
+    fn search_folder(&self) -> &'static str {
+        match self.layout {
+            NewLayout::Mixed => "python",
+            NewLayout::Pure => ".",
+        }
+    }
+
+    fn maturin_table(&self) -> String {
+        match self.layout {
+            NewLayout::Mixed => format!(
+                "\n[tool.maturin]\npython-source = \"python\"\nmodule-name = \"{}._native\"\n",
+                self.name
+            ),
+            NewLayout::Pure => String::new(),
+        }
+    }
+
+    /// The `#[pymodule]` line and the module's opening: the extension is `NAME._native`
+    /// (its classes then say so in `__module__`), or the whole module `NAME`.
+    fn pymodule(&self) -> String {
+        match self.layout {
+            NewLayout::Mixed => {
+                format!("#[pymodule(module = \"{}\")]\nmod _native {{", self.name)
+            }
+            NewLayout::Pure => format!("#[pymodule]\nmod {} {{", self.name),
+        }
+    }
+
+    /// The stub `pyrs dev` generates, relative to the project.
+    fn stub(&self) -> String {
+        match self.layout {
+            NewLayout::Mixed => format!("python/{}/_native.pyi", self.name),
+            NewLayout::Pure => format!("{}.pyi", self.name),
+        }
+    }
+
+    fn layout_sentence(&self) -> String {
+        match self.layout {
+            NewLayout::Mixed => format!(
+                "the package `python/{}` holds the extension as `{}._native`",
+                self.name, self.name
+            ),
+            NewLayout::Pure => "the extension is the whole module".to_owned(),
+        }
+    }
+}
+
+/// The project itself: its code, tests, README and licences (not the configuration pyrs
+/// manages: see `managed_files`).
+pub fn project_files(spec: &Spec) -> Vec<File> {
+    let name = spec.name;
+    let year = spec.year.to_string();
+    let maturin_table = spec.maturin_table();
+    let pymodule = spec.pymodule();
+    let layout_sentence = spec.layout_sentence();
+    let stub = spec.stub();
+    let values: &[(&str, &str)] = &[
+        ("name", name),
+        ("year", &year),
+        ("pyo3", PYO3),
+        ("maturin", pins::MATURIN.spec),
+        ("maturin_table", &maturin_table),
+        ("pymodule", &pymodule),
+        ("layout_sentence", &layout_sentence),
+        ("stub", &stub),
+    ];
+    let file = |path: String, template: &str| File::new(path, render(template, values));
+    let mut files = vec![
+        file("pyproject.toml".into(), include_str!("../../templates/pyproject.toml.tmpl")),
+        file("Cargo.toml".into(), include_str!("../../templates/Cargo.toml.tmpl")),
+        file("src/lib.rs".into(), include_str!("../../templates/lib.rs.tmpl")),
+        file(format!("tests/test_{name}.py"), include_str!("../../templates/test.py.tmpl")),
+        file("README.md".into(), include_str!("../../templates/README.md")),
+        file("LICENSE-MIT".into(), include_str!("../../templates/LICENSE-MIT")),
+        file("LICENSE-APACHE".into(), include_str!("../../templates/LICENSE-APACHE")),
+    ];
+    if spec.layout == NewLayout::Mixed {
+        files.push(file(
+            format!("python/{name}/__init__.py"),
+            include_str!("../../templates/mixed/__init__.py.tmpl"),
+        ));
+    }
+    // The CI workflow (.github/workflows/) joins this list when pyrs writes one.
+    files
+}
+
+/// The configuration pyrs manages in every project: the checkers' tables and dependency
+/// groups in pyproject.toml, VS Code's files, `.gitignore`, `.env`, and `py.typed`.
+///
+/// This is what `pyrs adopt` writes: once adopt exists, `pyrs new` calls it on the rendered
+/// project instead of this function (see `super::create`), so a new project and an adopted
+/// one can never differ.
+pub fn managed_files(spec: &Spec) -> Vec<File> {
+    let quoted = |pin: &pins::Pin| format!("\"{}\"", pin.spec);
+    let test_pins = quoted(&pins::PYTEST);
+    let pyrs = format!("pyrs=={}", env!("CARGO_PKG_VERSION"));
+    let mut dev = vec![format!("\"{pyrs}\""), quoted(&pins::MATURIN)];
+    dev.extend(pins::CHECKERS.iter().map(quoted));
+    let dev_pins: String = dev.iter().map(|pin| format!("    {pin},\n")).collect();
+    let values: &[(&str, &str)] =
+        &[("source", spec.search_folder()), ("test_pins", &test_pins), ("dev_pins", &dev_pins)];
+    let file = |path: &str, template: &str| File::new(path, render(template, values));
+    let mut files = vec![
+        File {
+            append: true,
+            ..file("pyproject.toml", include_str!("../../templates/managed-pyproject.toml.tmpl"))
+        },
+        file(".vscode/settings.json", include_str!("../../templates/vscode/settings.json")),
+        file(".vscode/tasks.json", include_str!("../../templates/vscode/tasks.json")),
+        file(".vscode/extensions.json", include_str!("../../templates/vscode/extensions.json")),
+        file(".gitignore", include_str!("../../templates/gitignore")),
+        file(".env", include_str!("../../templates/env")),
+    ];
+    if spec.layout == NewLayout::Mixed {
+        // mypy reads an installed package's stub only beside a `py.typed`.
+        files.push(File::new(format!("python/{}/py.typed", spec.name), String::new()));
+    }
+    files
+}
+
+/// `template` with each `{{key}}` replaced by its value.
+fn render(template: &str, values: &[(&str, &str)]) -> String {
+    values.iter().fold(template.to_owned(), |text, (key, value)| {
+        text.replace(&format!("{{{{{key}}}}}"), value)
+    })
+}
+
+/// The calendar year of a Unix time (UTC).
+pub fn year_of(unix_seconds: i64) -> i64 {
+    // Howard Hinnant's days-to-civil algorithm, years only.
+    let days = unix_seconds.div_euclid(86_400) + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153; // 0 = March
+    let year = year_of_era + era * 400;
+    if month_index >= 10 {
+        year + 1
+    } else {
+        year
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::project::pyproject::PyProject;
+
+    fn all_files(name: &str, layout: NewLayout) -> Vec<File> {
+        let spec = Spec { name, layout, year: 2026 };
+        let mut files = project_files(&spec);
+        for managed in managed_files(&spec) {
+            match files.iter_mut().find(|f| managed.append && f.path == managed.path) {
+                Some(file) => file.contents.push_str(&managed.contents),
+                None => files.push(managed),
+            }
+        }
+        files
+    }
+
+    fn contents<'a>(files: &'a [File], path: &str) -> &'a str {
+        let found = files.iter().find(|f| f.path == std::path::Path::new(path));
+        &found.unwrap_or_else(|| panic!("no {path}")).contents
+    }
+
+    #[test]
+    fn every_placeholder_is_filled() {
+        for layout in [NewLayout::Mixed, NewLayout::Pure] {
+            for file in all_files("word_count", layout) {
+                assert!(!file.contents.contains("{{"), "{}", file.path.display());
+            }
+        }
+    }
+
+    #[test]
+    fn pyproject_reads_as_the_layout_it_is() {
+        let files = all_files("word_count", NewLayout::Mixed);
+        let text = contents(&files, "pyproject.toml");
+        let pyproject = PyProject::parse(std::path::Path::new("pyproject.toml"), text)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(pyproject.maturin.module_name.as_deref(), Some("word_count._native"));
+        assert_eq!(pyproject.claimed_pythons.first(), Some(&(3, 10)));
+        assert_eq!(pyproject.string_list("tool.pyrefly.search-path"), ["python"]);
+        let dev = pyproject.string_list("dependency-groups.tools");
+        assert!(dev.contains(&format!("pyrs=={}", env!("CARGO_PKG_VERSION"))), "{dev:?}");
+        let pure = all_files("word_count", NewLayout::Pure);
+        let pure = PyProject::parse(std::path::Path::new("p"), contents(&pure, "pyproject.toml"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(pure.maturin.module_name, None);
+        assert_eq!(pure.string_list("tool.pyrefly.search-path"), ["."]);
+    }
+
+    #[test]
+    fn json_files_parse() {
+        for file in all_files("word_count", NewLayout::Pure) {
+            if file.path.extension().is_some_and(|e| e == "json") {
+                let parsed: Result<serde_json::Value, _> = serde_json::from_str(&file.contents);
+                assert!(parsed.is_ok(), "{}", file.path.display());
+            }
+        }
+    }
+
+    #[test]
+    fn a_long_name_overflows_no_code_line() {
+        let name = "a_project_name_of_exactly_forty_chars_xy";
+        assert_eq!(name.len(), 40);
+        for layout in [NewLayout::Mixed, NewLayout::Pure] {
+            for file in all_files(name, layout) {
+                let limit = match file.path.extension().and_then(|e| e.to_str()) {
+                    Some("py") => 88,  // ruff's default
+                    Some("rs") => 100, // rustfmt's default
+                    _ => continue,
+                };
+                for line in file.contents.lines() {
+                    assert!(line.len() <= limit, "{}: {line}", file.path.display());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn years() {
+        assert_eq!(year_of(0), 1970);
+        assert_eq!(year_of(1_767_225_599), 2025); // 2025-12-31T23:59:59Z
+        assert_eq!(year_of(1_767_225_600), 2026);
+        assert_eq!(year_of(951_782_400), 2000); // 2000-02-29
+    }
+}
