@@ -202,3 +202,39 @@ LAYOUTS = [
     Layout("uv-init-lib", make_uv_lib, "uvfx._core"),
     Layout("rust-folder", make_rust_folder, "acme"),
 ]
+
+
+# Projects as the generators leave them (plus the user's function, a commit and the
+# `Cargo.lock` cargo writes on first read): no checker tables, no `py.typed` added, no
+# stub edits. What `pyrs adopt` starts from.
+def commit_all(root: Path, message: str) -> None:
+    git = ["git", "-c", "user.name=pyrs tests", "-c", "user.email=tests@pyrs.invalid"]
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", message], cwd=root, check=True)
+
+
+def make_raw_maturin_pure(parent: Path) -> Path:
+    root = maturin_new(parent, "purefx")
+    add_user_function(root / "src" / "lib.rs")
+    return root
+
+
+def make_raw_maturin_mixed(parent: Path) -> Path:
+    root = maturin_new(parent, "mixedfx", "--mixed")
+    add_user_function(root / "src" / "lib.rs")
+    return root
+
+
+def make_raw_uv_lib(parent: Path) -> Path:
+    command: list[str | Path] = [DEV_VENV_BIN / "uv", "init", "--build-backend", "maturin", "--lib"]
+    run([*command, "--no-workspace", "--vcs", "none", "uvfx"], cwd=parent, check=True)
+    root = parent / "uvfx"
+    add_user_function(root / "src" / "lib.rs")
+    return root
+
+
+RAW_LAYOUTS = [
+    Layout("maturin-new", make_raw_maturin_pure, "purefx"),
+    Layout("maturin-new-mixed", make_raw_maturin_mixed, "mixedfx"),
+    Layout("uv-init-lib", make_raw_uv_lib, "uvfx._core"),
+]
