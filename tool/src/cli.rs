@@ -98,6 +98,8 @@ pub enum TestStep {
     Typecheck,
     /// the project's pytest suite
     Pytest,
+    /// the tests on every claimed CPython, release wheels (what --matrix adds)
+    Matrix,
 }
 
 #[derive(Debug, Args)]

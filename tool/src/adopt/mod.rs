@@ -33,6 +33,16 @@ pub struct FileChange {
     pub reasons: Vec<String>,
 }
 
+/// The managed configuration written into a project with no history to protect (what
+/// `pyrs new` renders, before it is committed): the plan adopt would make, written; the
+/// changes made.
+pub fn configure(project: &crate::project::Project) -> Result<Vec<FileChange>> {
+    let decision = stub_route::decide(project, stub_route::Trial::None)?;
+    let plan = plan::compute(project, &decision)?;
+    write_all(&plan.changes)?;
+    Ok(plan.changes)
+}
+
 /// Writes every change, each atomically; when one fails, those already written are put back.
 pub fn write_all(changes: &[FileChange]) -> Result<()> {
     for (index, change) in changes.iter().enumerate() {

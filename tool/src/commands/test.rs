@@ -20,7 +20,8 @@ pub fn run(project: &Project, args: &TestArgs) -> Result<ExitCode> {
     steps.run(TestStep::Stubs, "pyrs stubs --check", || pyrs(project, &["stubs", "--check"]));
     steps.run(TestStep::Typecheck, "type checkers", || typecheck(project));
     steps.run(TestStep::Pytest, "pytest", || pytest(project));
-    if args.matrix {
+    // --matrix adds the step to the others; `--only matrix` runs it alone.
+    if args.matrix || args.only.contains(&TestStep::Matrix) {
         steps.run_always("matrix", || matrix::run(project, args.require_all));
     }
     Ok(steps.finish())

@@ -94,12 +94,13 @@ fn write_all(parent: &Path, root: &Path, spec: &Spec) -> Result<()> {
         .prefix(&format!(".{}.pyrs-new-", spec.name))
         .tempdir_in(parent)
         .with_context(|| format!("cannot write in {}", parent.display()))?;
-    let mut files = template::project_files(spec);
-    // Replaced by a call to `pyrs adopt` on the staged project once adopt exists.
-    files.extend(template::managed_files(spec));
-    for file in &files {
+    for file in &template::project_files(spec) {
         write(staging.path(), file)?;
     }
+    // The managed configuration comes from adopt's own code path: a new project and an
+    // adopted one can never differ.
+    let staged = Project::load(staging.path(), None)?;
+    crate::adopt::configure(&staged)?;
     if root.is_dir() {
         // An empty folder (checked above) is taken over.
         std::fs::remove_dir(root).with_context(|| format!("cannot replace {}", root.display()))?;

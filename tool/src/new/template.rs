@@ -36,16 +36,6 @@ pub struct Spec<'a> {
 }
 
 impl Spec<'_> {
-    /// The folder the checkers search for the package or stub: `python` (mixed) or the
-    /// project's own folder (pure: the stub `NAME.pyi` beside pyproject.toml; pyrefly would
-    /// otherwise take the Rust `src/` for the import root).
-    fn search_folder(&self) -> &'static str {
-        match self.layout {
-            NewLayout::Mixed => "python",
-            NewLayout::Pure => ".",
-        }
-    }
-
     fn maturin_table(&self) -> String {
         match self.layout {
             NewLayout::Mixed => format!(
@@ -114,6 +104,9 @@ pub fn project_files(spec: &Spec) -> Vec<File> {
         file("README.md".into(), include_str!("../../templates/README.md")),
         file("LICENSE-MIT".into(), include_str!("../../templates/LICENSE-MIT")),
         file("LICENSE-APACHE".into(), include_str!("../../templates/LICENSE-APACHE")),
+        // Not managed by adopt: a new project's own ignores and run/debug environment.
+        file(".gitignore".into(), include_str!("../../templates/gitignore")),
+        file(".env".into(), include_str!("../../templates/env")),
     ];
     if spec.layout == NewLayout::Mixed {
         files.push(file(
@@ -122,40 +115,6 @@ pub fn project_files(spec: &Spec) -> Vec<File> {
         ));
     }
     // The CI workflow (.github/workflows/) joins this list when pyrs writes one.
-    files
-}
-
-/// The configuration pyrs manages in every project: the checkers' tables and dependency
-/// groups in pyproject.toml, VS Code's files, `.gitignore`, `.env`, and `py.typed`.
-///
-/// This is what `pyrs adopt` writes: once adopt exists, `pyrs new` calls it on the rendered
-/// project instead of this function (see `super::create`), so a new project and an adopted
-/// one can never differ.
-pub fn managed_files(spec: &Spec) -> Vec<File> {
-    let quoted = |pin: &pins::Pin| format!("\"{}\"", pin.spec);
-    let test_pins = quoted(&pins::PYTEST);
-    let pyrs = format!("pyrs=={}", env!("CARGO_PKG_VERSION"));
-    let mut dev = vec![format!("\"{pyrs}\""), quoted(&pins::MATURIN)];
-    dev.extend(pins::CHECKERS.iter().map(quoted));
-    let dev_pins: String = dev.iter().map(|pin| format!("    {pin},\n")).collect();
-    let values: &[(&str, &str)] =
-        &[("source", spec.search_folder()), ("test_pins", &test_pins), ("dev_pins", &dev_pins)];
-    let file = |path: &str, template: &str| File::new(path, render(template, values));
-    let mut files = vec![
-        File {
-            append: true,
-            ..file("pyproject.toml", include_str!("../../templates/managed-pyproject.toml.tmpl"))
-        },
-        file(".vscode/settings.json", include_str!("../../templates/vscode/settings.json")),
-        file(".vscode/tasks.json", include_str!("../../templates/vscode/tasks.json")),
-        file(".vscode/extensions.json", include_str!("../../templates/vscode/extensions.json")),
-        file(".gitignore", include_str!("../../templates/gitignore")),
-        file(".env", include_str!("../../templates/env")),
-    ];
-    if spec.layout == NewLayout::Mixed {
-        // mypy reads an installed package's stub only beside a `py.typed`.
-        files.push(File::new(format!("python/{}/py.typed", spec.name), String::new()));
-    }
     files
 }
 
