@@ -103,7 +103,7 @@ pub fn project_files(spec: &Spec) -> Vec<File> {
         file(format!("tests/test_{name}.py"), include_str!("../../templates/test.py.tmpl")),
         file("README.md".into(), include_str!("../../templates/README.md")),
         file("LICENSE-MIT".into(), include_str!("../../templates/LICENSE-MIT")),
-        file("LICENSE-APACHE".into(), include_str!("../../templates/LICENSE-APACHE")),
+        file("LICENSE-APACHE".into(), include_str!("../../LICENSE-APACHE")),
         // Not managed by adopt: a new project's own ignores and run/debug environment.
         file(".gitignore".into(), include_str!("../../templates/gitignore")),
         file(".env".into(), include_str!("../../templates/env")),
