@@ -35,3 +35,6 @@ def test_pip_install_gives_a_working_command(tmp_path: Path) -> None:
     assert proc.returncode == 0, describe(command, proc)
     shown = run([venv / "bin" / "pyrs", "--version"], cwd=tmp_path, check=True)
     assert shown.stdout.strip() == version_line()
+    (dist_info,) = venv.glob("lib/python3*/site-packages/pyrs-*.dist-info")
+    licences = sorted(path.name for path in (dist_info / "licenses").iterdir())
+    assert licences == ["LICENSE-APACHE", "LICENSE-MIT"]
