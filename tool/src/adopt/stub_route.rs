@@ -9,9 +9,6 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use super::stub_compare;
-use crate::interpreter::venv_tool;
-use crate::pins;
-use crate::process;
 use crate::project::stub_source::StubSource;
 use crate::project::Project;
 
@@ -241,34 +238,17 @@ fn trial_generation(project: &Project, locked: bool) -> Result<Option<String>> {
     if !project.interpreter.exists() {
         return Ok(None);
     }
-    let Some(venv) = &project.interpreter.venv else { return Ok(None) };
-    crate::venv::ensure(&project.interpreter, &[pins::MATURIN])?;
-    let maturin = venv_tool(venv, pins::MATURIN.executable);
+    if project.interpreter.venv.is_none() {
+        return Ok(None);
+    }
     let out = tempfile::tempdir().context("cannot make a temporary folder")?;
-    let mut command = process::command(&maturin, &project.root, &project.interpreter);
-    command
-        .args(["generate-stubs", "--quiet", "--out"])
-        .arg(out.path())
-        .arg("--interpreter")
-        .arg(&project.interpreter.python)
-        .arg("--manifest-path")
-        .arg(&project.krate.manifest)
-        .arg("--features")
-        .arg(format!("pyo3/{INSPECT}"))
-        // The target folder `pyrs dev` and `pyrs stubs` use: the real run reuses this build.
-        .env("CARGO_TARGET_DIR", project.krate.target_directory.join("pyrs-dev"));
+    let feature = format!("pyo3/{INSPECT}");
+    let mut extra = vec!["--features", feature.as_str()];
     if locked {
-        command.arg("--locked");
+        extra.push("--locked");
     }
     eprintln!("pyrs: building the extension with PyO3 introspection to compare its stub");
-    let output = command.output().context("cannot run maturin generate-stubs")?;
-    if !output.status.success() {
-        eprint!("{}", String::from_utf8_lossy(&output.stderr));
-        anyhow::bail!(
-            "maturin generate-stubs (a trial with `{INSPECT}`) failed ({})",
-            output.status
-        );
-    }
+    crate::stubs::introspection::run_maturin(project, out.path(), &extra)?;
     let module = project.module().replace('.', "/");
     for candidate in [format!("{module}.pyi"), format!("{module}/__init__.pyi")] {
         if let Ok(text) = std::fs::read_to_string(out.path().join(candidate)) {

@@ -12,24 +12,32 @@ use crate::pins;
 use crate::process;
 use crate::project::Project;
 
-pub fn generate(project: &Project) -> Result<Vec<StubFile>> {
-    let out = tempfile::tempdir().context("cannot make a temporary folder")?;
+/// `maturin generate-stubs` into `out` (with `extra` arguments), building in the target
+/// folder `pyrs dev` uses, so either reuses the other's build.
+pub fn run_maturin(project: &Project, out: &Path, extra: &[&str]) -> Result<()> {
     let mut command = process::command(maturin(project)?, &project.root, &project.interpreter);
     command
         .args(["generate-stubs", "--quiet", "--out"])
-        .arg(out.path())
+        .arg(out)
         .arg("--interpreter")
         .arg(&project.interpreter.python)
         .arg("--manifest-path")
         .arg(&project.krate.manifest)
+        .args(extra)
         .env("CARGO_TARGET_DIR", project.krate.target_directory.join("pyrs-dev"));
-    eprintln!("pyrs: generating the stub (maturin generate-stubs)");
     let output = command.output().context("cannot run maturin generate-stubs")?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         eprint!("{stderr}");
-        bail!("maturin generate-stubs failed ({})", output.status);
+        bail!("maturin generate-stubs {} failed ({})", extra.join(" "), output.status);
     }
+    Ok(())
+}
+
+pub fn generate(project: &Project) -> Result<Vec<StubFile>> {
+    let out = tempfile::tempdir().context("cannot make a temporary folder")?;
+    eprintln!("pyrs: generating the stub (maturin generate-stubs)");
+    run_maturin(project, out.path(), &[])?;
     let generated = out.path().join(files::native_module(project).replace('.', "/"));
     // A module without submodules comes out as one file, `<module path>.pyi`.
     let lone = generated.with_extension("pyi");

@@ -4,7 +4,7 @@
 pub mod diff;
 pub mod files;
 pub mod generate;
-mod introspection;
+pub mod introspection;
 mod snapshot;
 pub mod state;
 mod stub_gen;
