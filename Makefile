@@ -1,7 +1,7 @@
 # The task file: `make help` lists the targets. Each is a one-liner over `pyrs`, the tool this
 # repository builds (tool/), or over cargo, ruff and uv; the demo extension (src/, stubs/,
 # tests/) is the tool's first user. Needs only Rust (cargo) and Python 3 on the machine; every
-# other tool comes pinned from PyPI into .venv (requirements/*.txt).
+# other tool comes pinned from PyPI into .venv (pyproject.toml's [dependency-groups], uv.lock).
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -10,10 +10,15 @@ SHELL := /bin/bash
 PYTHON3 ?= python3
 PY := .venv/bin/python
 PYRS := .venv/bin/pyrs
+UV := .venv/bin/uv
+# uv's pin, read from the dev group (written once): pip installs it into a new .venv, then
+# uv keeps .venv in sync with uv.lock, itself included.
+UV_PIN := $(shell grep -oE '"uv==[^"]+"' pyproject.toml | tr -d '"')
+# .venv holds the tools, not the project: `pyrs dev` builds and installs that. --inexact keeps
+# what `pyrs dev` and the bench group installed.
+SYNC := $(UV) sync --locked --inexact --no-install-project --quiet --group dev
 # The tests (and those of a copy of the checkout) run this binary.
 export PYRS_BINARY := $(abspath $(PYRS))
-# cargo builds pyo3 for the project's interpreter, whichever command runs it.
-export PYO3_PYTHON := $(abspath $(PY))
 # Every check keeps going past a failure and fails at the end (make lint, make fmt).
 KEEP_GOING = status=0; for command in $(1); do echo "$$ $$command"; eval "$$command" || status=1; done; exit $$status
 
@@ -23,12 +28,14 @@ help: ## List the targets
 		awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 
 .PHONY: venv
-venv: ## Create or update .venv with the pinned tools (requirements/dev.txt)
-	$(PYTHON3) -m kit.venv
+venv: ## Create or update .venv with the pinned tools (uv.lock's dev group; quick when current)
+	@test -x $(PY) || $(PYTHON3) -m venv .venv
+	@test -x $(UV) || $(PY) -m pip install --quiet --disable-pip-version-check $(UV_PIN)
+	$(SYNC)
 
 .PHONY: lock
-lock: venv ## Re-pin requirements/*.txt from requirements/*.in (for every supported Python)
-	$(PY) -m kit.venv --lock
+lock: venv ## Re-pin uv.lock from pyproject.toml's [dependency-groups] (every supported Python)
+	$(UV) lock
 
 TOOL_SOURCES := $(shell find tool/src -type f) tool/Cargo.toml tool/Cargo.lock
 $(PYRS): $(TOOL_SOURCES) | venv
@@ -88,13 +95,13 @@ pytest: build ## pytest in .venv: the editor, packaging, dev-loop and tool tests
 	$(PY) -m pytest tests/editor tests/packaging tests/devloop tests/tool
 
 .PHONY: matrix
-matrix: venv ## The payload and downstream tests on every CPython found (release wheels)
-	$(PY) -m kit.matrix
+matrix: pyrs ## [tool.pyrs] matrix-tests on every claimed CPython (release wheels; all must be found)
+	$(PYRS) test --matrix --require-all --only matrix
 
 .PHONY: bench
-bench: venv ## Combo benchmark on every CPython; fib/gcd growth + chart and threads in .venv
-	$(PY) -m kit.matrix --bench
-	$(PYTHON3) -m kit.venv --bench
+bench: matrix ## Combo benchmark on every CPython (the matrix's wheels); fib/gcd growth + chart and threads in .venv
+	$(SYNC) --group bench
+	$(PY) -m bench.versions
 	$(MAKE) build
 	$(PY) -m bench.growth --chart bench/results/growth.png
 	$(PY) -m bench.threads
@@ -118,14 +125,8 @@ watch: pyrs ## Rebuild extension + stub on every save of a Rust source (opt-in l
 
 .PHONY: loop-bench
 loop-bench: pyrs ## Time edit -> importable -> stub regenerated, against rustimport
-	$(PYTHON3) -m kit.venv --bench
+	$(SYNC) --group bench
 	$(PY) -m bench.loop
-
-NAME ?=
-FORCE ?=
-.PHONY: rename
-rename: pyrs ## Make the kit yours: make rename NAME=<new_module_name> (FORCE=1: uncommitted changes)
-	$(PY) -m kit.rename $(NAME) $(if $(FORCE),--force)
 
 .PHONY: clean
 clean: ## Remove build outputs (keeps .venv)

@@ -5,7 +5,7 @@ Python. Every implementation's answers are checked before it is timed; all are t
 one process, interleaved, so the ratios hold on a noisy machine even when absolute times drift.
 
 Usage: python -m bench.combo [--rounds N] [--repeat K] [--json]
-(``--json``: the best time per round of each implementation, in seconds, for kit.matrix.)
+(``--json``: the best time per round of each implementation, in seconds, for bench.versions.)
 """
 
 from __future__ import annotations

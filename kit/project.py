@@ -1,9 +1,8 @@
 """What the kit knows about this checkout, in one place: its paths, the module's name, the
 interpreter of ``.venv`` and the environment every build command runs in.
 
-Everything else (the Makefile, doctor, the watcher, the version matrix, the tests) asks this
-module instead of spelling a path, a name or a variable again. It uses the standard library
-only, so ``python3 -m kit venv`` can run before ``.venv`` exists.
+The rename, the tests and the benchmarks ask this module instead of spelling a path, a name
+or a variable again.
 """
 
 from __future__ import annotations
@@ -50,7 +49,7 @@ class Project:
     def pyproject(self) -> dict[str, Any]:
         if sys.version_info >= (3, 11):
             import tomllib
-        else:  # Python 3.10: the same parser from PyPI (requirements/dev.txt)
+        else:  # Python 3.10: the same parser from PyPI (the dev group)
             import tomli as tomllib
         with (self.root / "pyproject.toml").open("rb") as file:
             parsed: dict[str, Any] = tomllib.load(file)
@@ -108,7 +107,7 @@ class Project:
     @property
     def supported_pythons(self) -> list[str]:
         """The CPython versions the project claims (its ``Python :: 3.N`` classifiers), each
-        of which ``make test`` runs (``kit.matrix``)."""
+        of which ``make test`` runs (``pyrs test --matrix``)."""
         prefix = "Programming Language :: Python :: "
         claimed = [
             c.removeprefix(prefix)

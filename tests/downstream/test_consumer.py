@@ -4,27 +4,27 @@ the repository runs, and type-checks under every checker with only the interpret
 each one needs (the README's "Using the wheel downstream" table): the results are ``int``,
 a wrong call is an error.
 
-Run by the version matrix (``kit.matrix``) in each CPython's venv: the wheel is built for the
-interpreter running the test (``kit.wheel.build``, warm: the matrix built the same one), and
-the consumer's venv is made with that interpreter too. The venv is outside the consumer's
-folder (``../envs/consumer``, as poetry, pipenv or virtualenvwrapper keep theirs), so that no
-checker can find it by itself: each must be told (inside it, pyrefly finds a ``venv`` or
-``.venv`` folder, and zuban any venv, by themselves; the README lists who finds what). The
-checkers run from a venv of their own, without the module (as a user's are: pipx, uv tool, a
-tools venv): run from ``.venv``, which has the module, they would find it untold.
+Run by the version matrix (``pyrs test --matrix``) in each CPython's venv: the wheel is the
+one the matrix built for that interpreter (``tests.support.wheels``; run elsewhere, one is
+built for the running interpreter), and the consumer's venv is made with that interpreter.
+The venv is outside the consumer's folder (``../envs/consumer``, as poetry, pipenv or
+virtualenvwrapper keep theirs), so that no checker can find it by itself: each must be told
+(inside it, pyrefly finds a ``venv`` or ``.venv`` folder, and zuban any venv, by themselves;
+the README lists who finds what). The checkers run from a venv of their own, without the
+module (as a user's are: pipx, uv tool, a tools venv): run from ``.venv``, which has the
+module, they would find it untold.
 """
 
 from __future__ import annotations
 
 import re
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from kit import wheel as kit_wheel
 from kit.project import venv_python
+from tests.support import wheels
 from tests.support.checkers import CHECKERS, Checker
 from tests.support.expectations import expected_errors
 from tests.support.tools import (
@@ -89,7 +89,7 @@ checkers = pytest.mark.parametrize("checker", CHECKERS, ids=[c.name for c in CHE
 
 @pytest.fixture(scope="module")
 def wheel() -> Path:
-    return kit_wheel.build(Path(sys.executable))
+    return wheels.under_test()
 
 
 @pytest.fixture(scope="module")

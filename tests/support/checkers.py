@@ -157,7 +157,7 @@ def parse_zuban(name: str, out: str, cwd: Path) -> list[Diagnostic]:
 
 def tool_path(name: str, tools: Path | None = None) -> str:
     """The tool installed in ``tools`` (a venv's bin folder), by default ``.venv``'s
-    (requirements/dev.txt pins every checker)."""
+    (uv.lock pins every checker: the dev dependency group)."""
     return str(tools / name if tools is not None else Project().tool(name))
 
 

@@ -14,16 +14,18 @@ serve one build at a time.
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Generator
 from pathlib import Path
 
-from kit import venv
-from kit.project import ROOT, Project
+from kit.project import ROOT, Project, venv_python
 
 LOCK_TIMEOUT = 1800.0  # seconds: another test's cold build may hold the lock that long
+INSTALL_TIMEOUT = 900.0  # seconds: a cold install downloads node and numpy
 
 
 def tracked_files(root: Path = ROOT) -> list[str]:
@@ -56,8 +58,25 @@ def sandbox_venv(name: str, project: Project | None = None) -> Path:
     """A venv with the dev tools, kept under ``target/`` for the copies of the checkout to
     share (``name`` tells them apart); created on first use. Its path."""
     path = sandbox_project(Project(), name, project).venv
-    venv.ensure(path, [venv.DEV], project=project)
+    dev_venv(path, (project or Project()).root)
     return path
+
+
+def dev_venv(path: Path, root: Path = ROOT) -> Path:
+    """The venv at ``path`` with the dev tools of the checkout at ``root`` as its uv.lock pins
+    them (``make venv``'s sync, for another venv: quick when it is current); made with the
+    running interpreter when missing. Its interpreter."""
+    uv = Project().tool("uv")
+    if not venv_python(path).exists():
+        command: list[str | Path] = [uv, "venv", "--quiet", "--python", sys.executable, path]
+        subprocess.run(command, check=True, timeout=INSTALL_TIMEOUT)
+    sync: list[str | Path] = [uv, "sync", "--locked", "--inexact", "--no-install-project"]
+    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    env["UV_PROJECT_ENVIRONMENT"] = str(path)
+    subprocess.run(
+        [*sync, "--quiet", "--group", "dev"], cwd=root, env=env, check=True, timeout=INSTALL_TIMEOUT
+    )
+    return venv_python(path)
 
 
 def target_dir(name: str, project: Project | None = None) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -12,7 +13,6 @@ from pathlib import Path
 from typing import Any, cast
 
 from kit.project import Project, venv_python
-from kit.venv import DEV, dev_pin, lock_file
 from tests.support.checkers import CHECKERS
 
 PROJECT = Project()
@@ -89,14 +89,35 @@ def install_offline(python: Path, *requirements: str | Path) -> None:
     run([*command, "--python", python, *requirements], cwd=python.parent, check=True)
 
 
+def dev_pin(name: str, project: Project = PROJECT) -> str:
+    """``name``'s requirement as the dev dependency group pins it (pyproject.toml):
+    ``uv==X.Y.Z``, ``pyright[nodejs]==X.Y.Z``."""
+    pinned = re.compile(rf"{re.escape(name)}(\[[\w,-]+\])?==\S+")
+    groups = cast("dict[str, list[object]]", project.pyproject["dependency-groups"])
+    for requirement in groups["dev"]:
+        if isinstance(requirement, str) and pinned.fullmatch(requirement):
+            return requirement
+    raise AssertionError(f"pyproject.toml's dev group pins no {name}")
+
+
+def locked_requirements(group: str, dest: Path, project: Project = PROJECT) -> Path:
+    """The dependency group ``group`` as uv.lock pins it, for every supported Python, in a
+    requirements file at ``dest`` (for ``uv pip install -r`` or ``--constraint``)."""
+    command: list[str | Path] = [PROJECT.tool("uv"), "export", "--frozen", "--quiet"]
+    command += ["--only-group", group, "--no-hashes", "--no-emit-project", "-o", dest]
+    run(command, cwd=project.root, check=True)
+    return dest
+
+
 def checkers_venv(path: Path) -> Path:
     """A venv holding the type checkers alone, as ``.venv`` pins them (and not the module,
     which ``.venv`` has: run from there, a checker finds it without being told where the
     user's interpreter is); its bin folder. Made with ``.venv``'s Python, from uv's cache."""
-    pins = [dev_pin(PROJECT, checker.name) for checker in CHECKERS]
+    pins = [dev_pin(checker.name) for checker in CHECKERS]
     run([PROJECT.python, "-m", "venv", "--without-pip", path], cwd=path.parent, check=True)
     python = venv_python(path)
-    install_offline(python, "--constraint", lock_file(PROJECT, DEV), *pins)
+    constraints = locked_requirements("dev", path.parent / "dev-constraints.txt")
+    install_offline(python, "--constraint", constraints, *pins)
     return python.parent
 
 
