@@ -42,9 +42,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kit.project import Project
 from tests.devloop import edits
 from tests.support import sandbox
+from tests.support.project import Project
 from tests.tool.tooling import PYRS
 
 SANDBOX = "devloop"

@@ -19,7 +19,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from kit.project import Project, venv_python
+from tests.support.project import Project, venv_python
 
 TIMEOUT = 1800.0  # seconds: a cold install, or a slow benchmark on a busy machine
 VERSION = "import platform; print(platform.python_version())"

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from kit.project import Project
 from tests.support import sandbox
+from tests.support.project import Project
 from tests.support.tools import BUILD_TIMEOUT, PROJECT, TOOL_TIMEOUT
 from tests.tool.tooling import PYRS
 

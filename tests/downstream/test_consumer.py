@@ -23,10 +23,10 @@ from pathlib import Path
 
 import pytest
 
-from kit.project import venv_python
 from tests.support import wheels
 from tests.support.checkers import CHECKERS, Checker
 from tests.support.expectations import expected_errors
+from tests.support.project import venv_python
 from tests.support.tools import (
     MODULE,
     PROJECT,

@@ -23,7 +23,7 @@ from typing import Any, cast
 
 from typing_extensions import override
 
-from kit.project import Project
+from tests.support.project import Project
 
 TIMEOUT = 600.0  # seconds: mypy's first strict run of the whole repo, on a busy machine
 SEVERITIES = {"information": "info", "note": "info", "warn": "warning"}

@@ -34,9 +34,9 @@ from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from pytest_lsp.client import register_lsp_features
 
-from kit.project import Project
 from tests.support import vscode
 from tests.support.checkers import Checker
+from tests.support.project import Project
 from tests.support.tools import user_environment
 
 # Bounds for every wait on a language server (seconds). Generous: the machine has 2 cores and

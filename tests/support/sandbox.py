@@ -22,7 +22,7 @@ import time
 from collections.abc import Generator
 from pathlib import Path
 
-from kit.project import ROOT, Project, venv_python
+from tests.support.project import ROOT, Project, venv_python
 
 LOCK_TIMEOUT = 1800.0  # seconds: another test's cold build may hold the lock that long
 INSTALL_TIMEOUT = 900.0  # seconds: a cold install downloads node and numpy

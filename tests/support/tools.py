@@ -1,5 +1,5 @@
 """Subprocess helpers shared by the tests: run a tool, read pyright's JSON, make and inspect
-venvs. Paths and names come from ``kit.project``."""
+venvs. Paths and names come from ``tests.support.project``."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, cast
 
-from kit.project import Project, venv_python
 from tests.support.checkers import CHECKERS
+from tests.support.project import Project, venv_python
 
 PROJECT = Project()
 MODULE = PROJECT.module

@@ -1,8 +1,8 @@
-"""What the kit knows about this checkout, in one place: its paths, the module's name, the
-interpreter of ``.venv`` and the environment every build command runs in.
+"""What the demo's tests know about this checkout, in one place: its paths, the module's
+name, the interpreter of ``.venv`` and the environment every build command runs in.
 
-The rename, the tests and the benchmarks ask this module instead of spelling a path, a name
-or a variable again.
+The tests and the benchmarks ask this module instead of spelling a path, a name or a variable
+again. (The tool reads the same facts for itself, in Rust: tool/src/project/.)
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 WINDOWS = os.name == "nt"
 # Variables that make (``Project.env``), an activated venv or ``.env`` set, and that VS Code
 # does not give its language servers: probes of what the editor sees leave them out.
@@ -38,7 +38,7 @@ def executable(bin_dir: Path, name: str) -> Path:
 
 @dataclass(frozen=True)
 class Project:
-    """One checkout of the kit (this one, or a copy of it made by a test), and the venv it
+    """One checkout (this one, or a copy of it made by a test), and the venv it
     builds for: its own ``.venv`` unless ``venv_dir`` names another (a test's copy builds
     with a venv at a fixed path, so that cargo never rebuilds pyo3 for a new path)."""
 
