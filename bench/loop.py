@@ -131,7 +131,7 @@ class Kit:
         """``pyrs dev`` (target "dev") or ``pyrs dev --release`` ("build") in the copy; when
         the extension was importable and when pyrs was done (time.monotonic())."""
         release = ["--release"] if target == "build" else []
-        command = [PYRS, "--python", self.env["PYO3_PYTHON"], "dev", *release]
+        command: list[str | Path] = [PYRS, "--python", self.env["PYO3_PYTHON"], "dev", *release]
         started = time.monotonic()
         proc = run(command, cwd=self.copy.root, env=self.env)
         returned = time.monotonic()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -49,7 +50,7 @@ def built(
     shared_venv: Path,
     pyrs_binary: Path,
 ) -> Built:
-    layout: Layout = request.param
+    layout = cast("Layout", request.param)
     root = layout.create(tmp_path_factory.mktemp(layout.name))
     (root / ".venv").symlink_to(shared_venv)
     proc = pyrs("dev", cwd=root)

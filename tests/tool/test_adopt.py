@@ -10,6 +10,7 @@ from __future__ import annotations
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -68,7 +69,7 @@ def adopted(
     shared_venv: Path,
     pyrs_binary: Path,
 ) -> Adopted:
-    layout: Layout = request.param
+    layout = cast("Layout", request.param)
     root = make_raw(layout, tmp_path_factory.mktemp(f"adopt-{layout.name}"), shared_venv)
     check_before = pyrs("adopt", "--check", cwd=root)
     proc = pyrs("adopt", cwd=root)

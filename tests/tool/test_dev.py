@@ -5,6 +5,7 @@ metadata edit sending the next build back through ``maturin develop``."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -35,7 +36,7 @@ def project(
     shared_venv: Path,
     pyrs_binary: Path,
 ) -> tuple[Layout, Path]:
-    layout: Layout = request.param
+    layout = cast("Layout", request.param)
     root = layout.create(tmp_path_factory.mktemp(f"dev-{layout.name}"))
     (root / ".venv").symlink_to(shared_venv)
     first = pyrs("dev", cwd=root)

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -77,7 +78,7 @@ def made(
     shared_venv: Path,
     pyrs_binary: Path,
 ) -> Generator[New]:
-    layout: str = request.param
+    layout = cast("str", request.param)
     name = unique_name(f"new_{layout}")
     project = new(tmp_path_factory.mktemp(f"new-{layout}"), name, layout, shared_venv)
     yield project
@@ -100,6 +101,7 @@ def test_made_whole_and_committed(made: New) -> None:
         "LICENSE-MIT",
         "LICENSE-APACHE",
         ".gitignore",
+        ".github/workflows/ci.yml",
         ".env",
         ".vscode/settings.json",
         ".vscode/tasks.json",

@@ -5,8 +5,8 @@ runs ``pyrs test``); and the Linux test job of a new project's workflow runs her
 step by step, in a fresh clone of the project, with this checkout's pyrs in place of the step
 that installs pyrs from PyPI.
 
-check-jsonschema and zizmor run pinned through ``uvx`` (zizmor ``--offline``: no GitHub API);
-the workflows are read with the ruamel.yaml that check-jsonschema's pin brings (a YAML 1.2
+check-jsonschema and zizmor are .venv's, pinned in the dev group (zizmor ``--offline``: no
+GitHub API); the workflows are read with the ruamel.yaml check-jsonschema brings (a YAML 1.2
 parser: ``on`` stays a key).
 """
 
@@ -24,9 +24,8 @@ import pytest
 from tests.tool.test_new import New, new, uninstall, unique_name
 from tests.tool.tooling import DEV_VENV_BIN, PYRS, REPO, describe, environment, run
 
-CHECK_JSONSCHEMA = "check-jsonschema==0.39.0"
-ZIZMOR = "zizmor==1.33.1"
-UVX = DEV_VENV_BIN / "uvx"
+CHECK_JSONSCHEMA = DEV_VENV_BIN / "check-jsonschema"
+ZIZMOR = DEV_VENV_BIN / "zizmor"
 DEMO_WORKFLOWS = REPO / ".github" / "workflows"
 WORKFLOW = ".github/workflows/ci.yml"
 # The step `pyrs new`'s workflow installs pyrs with: replaced here by this checkout's binary.
@@ -42,7 +41,7 @@ Json = dict[str, Any]
 
 
 def read_workflow(path: Path) -> Json:
-    proc = run([UVX, "--from", CHECK_JSONSCHEMA, "python", "-c", TO_JSON, path], cwd=path.parent)
+    proc = run([DEV_VENV_BIN / "python", "-c", TO_JSON, path], cwd=path.parent)
     assert proc.returncode == 0, describe(["yaml to json", path], proc)
     loaded: Json = json.loads(proc.stdout)
     return loaded
@@ -51,11 +50,17 @@ def read_workflow(path: Path) -> Json:
 def assert_valid(workflows: list[Path]) -> None:
     """GitHub's workflow schema, then zizmor (every audit, offline): no finding."""
     assert workflows, "no workflow"
-    schema = [UVX, "--from", CHECK_JSONSCHEMA, "check-jsonschema"]
-    schema += ["--builtin-schema", "vendor.github-workflows", *workflows]
+    schema = [CHECK_JSONSCHEMA, "--builtin-schema", "vendor.github-workflows", *workflows]
     proc = run(schema, cwd=workflows[0].parent)
     assert proc.returncode == 0, describe(schema, proc)
-    zizmor = [UVX, ZIZMOR, "--offline", "--persona", "pedantic", "--no-progress", *workflows]
+    zizmor: list[str | Path] = [
+        ZIZMOR,
+        "--offline",
+        "--persona",
+        "pedantic",
+        "--no-progress",
+        *workflows,
+    ]
     proc = run(zizmor, cwd=workflows[0].parent)
     assert proc.returncode == 0, describe(zizmor, proc)
     assert "No findings to report" in proc.stdout, describe(zizmor, proc)
@@ -72,7 +77,7 @@ def made(
     shared_venv: Path,
     pyrs_binary: Path,
 ) -> Generator[New]:
-    layout: str = request.param
+    layout = str(request.param)
     name = unique_name(f"ci_{layout}")
     project = new(tmp_path_factory.mktemp(f"ci-{layout}"), name, layout, shared_venv)
     yield project

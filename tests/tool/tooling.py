@@ -30,7 +30,7 @@ def environment(**extra: str) -> dict[str, str]:
 
 
 def run(
-    command: Sequence[str | Path],
+    command: Sequence[object],
     *,
     cwd: Path,
     check: bool = False,
@@ -51,7 +51,7 @@ def run(
     return proc
 
 
-def describe(command: Sequence[str | Path], proc: subprocess.CompletedProcess[str]) -> str:
+def describe(command: Sequence[object], proc: subprocess.CompletedProcess[str]) -> str:
     return (
         f"{' '.join(map(str, command))} exited {proc.returncode}\n"
         f"--- stdout\n{proc.stdout}\n--- stderr\n{proc.stderr}"

@@ -339,7 +339,8 @@ fn ignore(project: &Project, plan: &mut Plan) {
 }
 
 /// The stub check in CI: a workflow of its own beside the project's (their YAML stays as
-/// written), when the project has GitHub workflows and none runs it yet.
+/// written), when the project has GitHub workflows and none runs it yet (`pyrs new`'s
+/// workflow runs `pyrs test`, which checks the stub).
 fn workflow(project: &Project, plan: &mut Plan) {
     let folder = project.root.join(".github").join("workflows");
     let Ok(entries) = std::fs::read_dir(&folder) else { return };
@@ -352,7 +353,7 @@ fn workflow(project: &Project, plan: &mut Plan) {
     let others_check = workflows
         .iter()
         .filter(|p| **p != ours)
-        .any(|p| read(p).is_some_and(|t| t.contains("pyrs stubs --check")));
+        .any(|p| read(p).is_some_and(|t| runs_stub_check(&t)));
     if workflows.is_empty() || others_check {
         return;
     }
@@ -360,6 +361,21 @@ fn workflow(project: &Project, plan: &mut Plan) {
     let reason =
         "CI: the committed stub matches the Rust source and the module (pyrs stubs --check)";
     plan.add(ours, before, workflow_text(), vec![reason.to_owned()]);
+}
+
+/// Whether a workflow's text runs the stub check: `pyrs stubs --check`, or `pyrs test`
+/// with every step or `--only stubs` among its steps. Comment lines do not count.
+fn runs_stub_check(workflow: &str) -> bool {
+    workflow.lines().filter(|line| !line.trim_start().starts_with('#')).any(|line| {
+        if line.contains("pyrs stubs --check") {
+            return true;
+        }
+        line.match_indices("pyrs test").any(|(at, word)| {
+            let rest = &line[at + word.len()..];
+            let whole_word = !rest.starts_with(|c: char| c.is_alphanumeric() || "-_".contains(c));
+            whole_word && (!rest.contains("--only") || rest.contains("--only stubs"))
+        })
+    })
 }
 
 fn workflow_text() -> String {
@@ -413,6 +429,18 @@ mod tests {
         let dev = merged.text.find("\"label\": \"pyrs dev\"").unwrap();
         assert!(dev < merged.text.find("\"args\": [\"dev\"]").unwrap());
         assert!(merged.text.contains("\"isBackground\": true"));
+    }
+
+    #[test]
+    fn a_workflow_running_pyrs_test_checks_the_stub() {
+        assert!(runs_stub_check("      - run: .venv/bin/pyrs stubs --check\n"));
+        assert!(runs_stub_check("        run: pyrs test\n"));
+        assert!(runs_stub_check("  run: pyrs test --only dev --only stubs\n"));
+        assert!(!runs_stub_check("  run: pyrs test --only pytest\n"));
+        assert!(!runs_stub_check("# pyrs test would check it\n  run: make\n"));
+        assert!(!runs_stub_check("  run: pyrs dev\n"));
+        assert!(runs_stub_check("  run: pyrs test\r\n"));
+        assert!(!runs_stub_check("  run: pyrs tests-of-mine\n"));
     }
 
     #[test]

@@ -85,6 +85,7 @@ pub fn project_files(spec: &Spec) -> Vec<File> {
     let pymodule = spec.pymodule();
     let layout_sentence = spec.layout_sentence();
     let stub = spec.stub();
+    let pyrs_version = env!("CARGO_PKG_VERSION");
     let values: &[(&str, &str)] = &[
         ("name", name),
         ("year", &year),
@@ -94,6 +95,10 @@ pub fn project_files(spec: &Spec) -> Vec<File> {
         ("pymodule", &pymodule),
         ("layout_sentence", &layout_sentence),
         ("stub", &stub),
+        // The CI workflow installs these versions (the same as here).
+        ("pyrs_version", pyrs_version),
+        ("uv_version", pinned_version(&pins::UV)),
+        ("maturin_version", pinned_version(&pins::MATURIN)),
     ];
     let file = |path: String, template: &str| File::new(path, render(template, values));
     let mut files = vec![
@@ -114,8 +119,16 @@ pub fn project_files(spec: &Spec) -> Vec<File> {
             include_str!("../../templates/mixed/__init__.py.tmpl"),
         ));
     }
-    // The CI workflow (.github/workflows/) joins this list when pyrs writes one.
+    // CI: `pyrs test` on each claimed CPython and OS, wheels, the sdist, PyPI on a tag. It
+    // runs `pyrs test`, so adopt adds no stub-check workflow beside it.
     files
+        .push(file(".github/workflows/ci.yml".into(), include_str!("../../templates/ci.yml.tmpl")));
+    files
+}
+
+/// `1.16.0` of `maturin==1.16.0`.
+fn pinned_version(pin: &pins::Pin) -> &'static str {
+    pin.spec.rsplit_once("==").map_or(pin.spec, |(_, version)| version)
 }
 
 /// `template` with each `{{key}}` replaced by its value.
@@ -162,7 +175,9 @@ mod tests {
     fn every_placeholder_is_filled() {
         for layout in [NewLayout::Mixed, NewLayout::Pure] {
             for file in all_files("word_count", layout) {
-                assert!(!file.contents.contains("{{"), "{}", file.path.display());
+                // `${{ … }}` is a GitHub Actions expression, not a placeholder.
+                let text = file.contents.replace("${{", "");
+                assert!(!text.contains("{{"), "{}", file.path.display());
             }
         }
     }
@@ -197,6 +212,16 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_workflow_installs_the_pinned_tools() {
+        let files = all_files("word_count", NewLayout::Pure);
+        let workflow = contents(&files, ".github/workflows/ci.yml");
+        assert!(workflow.contains(&format!("pyrs=={}", env!("CARGO_PKG_VERSION"))));
+        assert!(workflow.contains(&format!("version: \"{}\"", pinned_version(&pins::UV))));
+        assert!(workflow.contains("url: https://pypi.org/project/word_count/"));
+        assert_eq!(pinned_version(&pins::MATURIN), "1.16.0");
     }
 
     #[test]

@@ -39,7 +39,7 @@ import inspect
 import sys
 import types
 import typing
-from typing import Any, Callable
+from typing import Any, Callable, cast
 from collections.abc import Iterator, Sequence
 
 # CPython's Py_TPFLAGS_BASETYPE: the type can be subclassed.
@@ -169,8 +169,9 @@ def is_enum_class(value: object) -> bool:
     return isinstance(value, type) and issubclass(value, enum.Enum)
 
 
-def as_tuple(value: Any) -> tuple[type, ...]:
-    return value if isinstance(value, tuple) else (value,)
+def as_tuple(value: object) -> tuple[type, ...]:
+    items = cast("tuple[object, ...]", value) if isinstance(value, tuple) else (value,)
+    return tuple(item for item in items if isinstance(item, type))
 
 
 def instance_check_of(value: object) -> Any:
@@ -221,7 +222,7 @@ def descriptor_writable(descriptor: object) -> bool | None:
     # PyDescr_COMMON is the object header then d_type, d_name, d_qualname; the getset or
     # member definition follows.
     definition = pointer_at(id(descriptor) + object.__basicsize__ + 3 * pointer)
-    if not definition:
+    if definition is None or definition == 0:
         return None
     if is_getset:
         # PyGetSetDef: name, get, set, doc, closure.
@@ -267,12 +268,12 @@ class Checker:
                 for alias in node.names:
                     with contextlib.suppress(Exception):
                         module = importlib.import_module(alias.name)
-                        if alias.asname:
+                        if alias.asname is not None:
                             namespace[alias.asname] = module
                         else:
                             top = alias.name.split(".")[0]
                             namespace[top] = importlib.import_module(top)
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module is not None:
                 with contextlib.suppress(Exception):
                     module = importlib.import_module(node.module)
                     for alias in node.names:
@@ -314,13 +315,15 @@ class Checker:
 
     def stub_all(self) -> list[str] | None:
         for node in self.tree.body:
-            targets = node.targets if isinstance(node, ast.Assign) else []
-            if isinstance(node, ast.AnnAssign):
-                targets = [node.target]
+            if isinstance(node, ast.Assign):
+                targets, value = node.targets, node.value
+            elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                targets, value = [node.target], node.value
+            else:
+                continue
             if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
-                value = getattr(node, "value", None)
                 with contextlib.suppress(ValueError, TypeError):
-                    return [str(name) for name in ast.literal_eval(value)]  # type: ignore[arg-type]
+                    return [str(name) for name in ast.literal_eval(value)]
         return None
 
     def runtime_public(self) -> list[str]:
@@ -441,7 +444,9 @@ class Checker:
                 continue
             origin = typing.get_origin(value)
             value = origin if isinstance(origin, type) else value
-            if isinstance(value, type) and value is not typing.Generic:
+            # `Generic[T]` adds typing.Generic, which pyo3 classes never have at runtime.
+            generic: object = typing.Generic
+            if isinstance(value, type) and not (cast("object", value) is generic):
                 stub_bases.append(value)
         mro = ", ".join(c.__qualname__ for c in cls.__mro__)
         stubbed = ", ".join(ast.unparse(b) for b in node.bases) or "object"
