@@ -16,6 +16,7 @@ import pytest
 
 from tests.tool.layouts import RAW_LAYOUTS, USER_FUNCTION_DOC, Layout, commit_all
 from tests.tool.test_layouts import CHECKERS, GOOD_USAGE, WRONG_USAGE
+from tests.tool.test_workflows import assert_valid
 from tests.tool.tooling import describe, pyrs, run
 
 PYPROJECT_COMMENT = "# the user's own note on the project table\n"
@@ -95,6 +96,16 @@ def test_says_the_route_and_each_file(adopted: Adopted) -> None:
         # stub says nothing the generated one does not, so it is replaced.
         assert "0.29" in out
         assert "replaced src/uvfx/_core.pyi" in out
+
+
+def test_the_stub_check_workflow_is_valid_and_clean(adopted: Adopted) -> None:
+    """Where the project has GitHub workflows (maturin's), adopt adds its stub check: valid
+    against GitHub's schema, no zizmor finding (maturin's own CI.yml has many: not ours)."""
+    added = adopted.root / ".github" / "workflows" / "pyrs-stubs.yml"
+    if adopted.layout.name == "uv-init-lib":
+        assert not added.exists()  # uv writes no workflow: none is added
+        return
+    assert_valid([added])
 
 
 def test_user_comments_survive(adopted: Adopted) -> None:

@@ -234,18 +234,10 @@ fn py_typed(project: &Project, plan: &mut Plan) {
 
 fn vscode(project: &Project, plan: &mut Plan) -> Result<()> {
     let folder = project.root.join(".vscode");
-    let python = if cfg!(windows) {
-        "${workspaceFolder}\\.venv\\Scripts\\python.exe"
-    } else {
-        "${workspaceFolder}/.venv/bin/python"
-    };
-    let mut settings: Vec<(&str, Value)> = vec![
-        ("python.defaultInterpreterPath", json!(python)),
-        // Its own target folder: rust-analyzer's checks never wait on `pyrs dev`'s build lock.
-        ("rust-analyzer.cargo.targetDir", json!(true)),
-        // pyo3's build script needs the project's Python, not whichever is on PATH.
-        ("rust-analyzer.cargo.extraEnv", json!({ "PYO3_PYTHON": python })),
-    ];
+    // No interpreter path: the Python extension finds the project's `.venv` by itself, and a
+    // path would hold one OS's venv layout in a file every OS shares. rust-analyzer builds in
+    // a target folder of its own: its checks never wait on, nor rebuild, `pyrs dev`'s pyo3.
+    let mut settings: Vec<(&str, Value)> = vec![("rust-analyzer.cargo.targetDir", json!(true))];
     let manifest = project.display(&project.krate.manifest).replace('\\', "/");
     if manifest != "Cargo.toml" {
         settings.push(("rust-analyzer.linkedProjects", json!([manifest])));
@@ -260,6 +252,7 @@ fn vscode(project: &Project, plan: &mut Plan) -> Result<()> {
         task("dev", Some(("build", true)), false),
         task("watch", None, true),
         task("test", Some(("test", true)), false),
+        task("doctor", None, false),
     ];
     let path = folder.join("tasks.json");
     let before = read(&path);
@@ -290,19 +283,14 @@ fn vscode(project: &Project, plan: &mut Plan) -> Result<()> {
     Ok(())
 }
 
-/// A VS Code task running `pyrs <command>` from the project's venv (keys in the order a
-/// person writes them).
+/// A VS Code task running `pyrs <command>`, the pyrs on PATH (`uv tool install`, pipx, or
+/// the venv's when it is active), on every OS (keys in the order a person writes them).
 fn task(command: &str, group: Option<(&str, bool)>, background: bool) -> CstInputValue {
     let mut task: Vec<(String, CstInputValue)> = vec![
         ("label".into(), format!("pyrs {command}").into()),
         ("type".into(), "process".into()),
-        ("command".into(), "${workspaceFolder}/.venv/bin/pyrs".into()),
+        ("command".into(), "pyrs".into()),
         ("args".into(), vec![command].into()),
-        (
-            "windows".into(),
-            vec![("command".to_owned(), "${workspaceFolder}\\.venv\\Scripts\\pyrs.exe".into())]
-                .into(),
-        ),
     ];
     if let Some((kind, default)) = group {
         let group: Vec<(String, CstInputValue)> =
@@ -381,7 +369,7 @@ fn runs_stub_check(workflow: &str) -> bool {
 fn workflow_text() -> String {
     format!(
         r#"# Added by `pyrs adopt`: the committed stub must match the Rust source and tell the
-# truth about the built module.
+# truth about the built module. Actions are pinned by commit (the version in a comment).
 name: stubs
 
 on:
@@ -389,19 +377,26 @@ on:
     branches: [main, master]
   pull_request:
 
-permissions:
-  contents: read
+permissions: {{}}
+
+concurrency:
+  group: ${{{{ github.workflow }}}}-${{{{ github.ref }}}}
+  cancel-in-progress: ${{{{ github.event_name == 'pull_request' }}}}
 
 jobs:
   stubs:
+    name: stub current and true
     runs-on: ubuntu-latest
+    permissions:
+      contents: read # to check out the code
     steps:
-      - uses: actions/checkout@v4
+      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
         with:
           persist-credentials: false
-      - uses: actions/setup-python@v5
+      - uses: actions/setup-python@5fda3b95a4ea91299a34e894583c3862153e4b97 # v7.0.0
         with:
           python-version: "3.x"
+      # pyrs from PyPI, at the version that wrote this workflow.
       - name: Install pyrs
         run: |
           python -m venv .venv
@@ -419,7 +414,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tasks_run_pyrs_from_the_venv() {
+    fn tasks_run_pyrs() {
         let merged = jsonc::merge_tasks(
             "tasks.json",
             None,
