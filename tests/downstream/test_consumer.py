@@ -134,6 +134,8 @@ def test_wheel_ships_the_committed_stub_and_py_typed(wheel: Path) -> None:
         assert archive.read(f"{MODULE}/__init__.pyi") == PROJECT.stub.read_bytes()
         extensions = [n for n in names if n.startswith(f"{MODULE}/{MODULE}.")]
         assert len(extensions) == 1, names
+        licences = {name.rsplit("/", 1)[1] for name in names if ".dist-info/licenses/" in name}
+        assert licences == {"LICENSE-MIT", "LICENSE-APACHE"}, names
 
 
 def test_consumer_runs(consumer: Path) -> None:

@@ -49,6 +49,7 @@ def test_sdist_builds_a_wheel_with_the_committed_stub(tmp_path: Path) -> None:
     stub = PROJECT.stub.relative_to(PROJECT.root).as_posix()
     assert members[stub].isfile()
     assert {"Cargo.toml", "Cargo.lock", "pyproject.toml", "build.rs", "src/lib.rs"} <= set(members)
+    assert {"LICENSE-MIT", "LICENSE-APACHE"} <= set(members)
     (source,) = unpacked.iterdir()
     assert (source / stub).read_bytes() == PROJECT.stub.read_bytes()
     # The sdist stores every file with one fixed old date; cargo decides freshness by mtime,
@@ -82,6 +83,8 @@ def test_sdist_builds_a_wheel_with_the_committed_stub(tmp_path: Path) -> None:
     with zipfile.ZipFile(built) as archive:
         assert archive.read(f"{MODULE}/__init__.pyi") == PROJECT.stub.read_bytes()
         assert f"{MODULE}/py.typed" in archive.namelist()
+        licences = {name.rsplit("/", 1)[1] for name in archive.namelist() if "/licenses/" in name}
+        assert licences == {"LICENSE-MIT", "LICENSE-APACHE"}
     python = make_bare_venv(tmp_path / "venv")
     install_offline(python, built)
     proc = run(
