@@ -1,5 +1,6 @@
 """The tool reaches Python users as ruff and uv do: a wheel of maturin's ``bindings = "bin"``,
-from a checkout's ``tool/`` folder, with ``uv tool install`` or ``pip install``."""
+from a checkout's ``tool/`` folder, with ``uv tool install`` or ``pip install``; and Rust users
+with ``cargo install --path``."""
 
 from __future__ import annotations
 
@@ -38,3 +39,13 @@ def test_pip_install_gives_a_working_command(tmp_path: Path) -> None:
     (dist_info,) = venv.glob("lib/python3*/site-packages/pyrs-*.dist-info")
     licences = sorted(path.name for path in (dist_info / "licenses").iterdir())
     assert licences == ["LICENSE-APACHE", "LICENSE-MIT"]
+
+
+def test_cargo_install_gives_a_working_command(tmp_path: Path) -> None:
+    """`cargo install --path tool`, building in tool/'s own target folder (warm)."""
+    env = environment(CARGO_TARGET_DIR=str(TOOL / "target"))
+    command = ["cargo", "install", "--quiet", "--locked", "--path", TOOL, "--root", tmp_path]
+    proc = run(command, cwd=tmp_path, env=env)
+    assert proc.returncode == 0, describe(command, proc)
+    shown = run([tmp_path / "bin" / "pyrs", "--version"], cwd=tmp_path, check=True)
+    assert shown.stdout.strip() == version_line()
