@@ -126,6 +126,8 @@ pub struct Checker {
     /// strict switch where it has one on the command line (pyright's is config only).
     pub strict_args: &'static [&'static str],
     pub format: Format,
+    /// The flag that overrides the configured Python version.
+    pub version_flag: &'static str,
     /// The language server (executable, arguments), when it has one.
     pub server: Option<(&'static str, &'static [&'static str])>,
 }
@@ -136,6 +138,7 @@ pub const PYRIGHT: Checker = Checker {
     check_args: &["--outputjson"],
     strict_args: &["--warnings"],
     format: Format::PyrightJson,
+    version_flag: "--pythonversion",
     server: Some(("pyright-langserver", &["--stdio"])),
 };
 pub const BASEDPYRIGHT: Checker = Checker {
@@ -144,6 +147,7 @@ pub const BASEDPYRIGHT: Checker = Checker {
     check_args: &["--outputjson"],
     strict_args: &["--warnings"],
     format: Format::PyrightJson,
+    version_flag: "--pythonversion",
     server: Some(("basedpyright-langserver", &["--stdio"])),
 };
 pub const MYPY: Checker = Checker {
@@ -152,6 +156,7 @@ pub const MYPY: Checker = Checker {
     check_args: &["-O", "json", "--no-error-summary"],
     strict_args: &["--strict"],
     format: Format::MypyJsonLines,
+    version_flag: "--python-version",
     server: None, // dmypy is a daemon, not a language server
 };
 pub const ZUBAN: Checker = Checker {
@@ -161,6 +166,7 @@ pub const ZUBAN: Checker = Checker {
     check_args: &["check", "--show-column-numbers", "--show-error-codes", "--no-pretty"],
     strict_args: &["--strict"],
     format: Format::ZubanText,
+    version_flag: "--python-version",
     server: Some(("zuban", &["server"])),
 };
 pub const TY: Checker = Checker {
@@ -169,6 +175,7 @@ pub const TY: Checker = Checker {
     check_args: &["check", "--output-format", "gitlab", "--no-progress"],
     strict_args: &["--error-on-warning"],
     format: Format::TyGitlab,
+    version_flag: "--python-version",
     server: Some(("ty", &["server"])),
 };
 pub const PYREFLY: Checker = Checker {
@@ -177,6 +184,7 @@ pub const PYREFLY: Checker = Checker {
     check_args: &["check", "--output-format", "json", "--summary=none", "--progress-bar", "no"],
     strict_args: &[],
     format: Format::PyreflyJson,
+    version_flag: "--python-version",
     server: Some(("pyrefly", &["lsp", "--indexing-mode", "none"])),
 };
 
@@ -225,16 +233,16 @@ impl Checker {
     }
 
     /// Checks `files` (none: the project, as its configuration selects) from the project's
-    /// folder, in the project's environment (its venv active), strict.
-    pub fn run(&self, project: &Project, files: &[PathBuf]) -> Report {
+    /// folder, in the project's environment (its venv active), strict; at Python `version`
+    /// (`3.13`) when given, else at the configured one.
+    pub fn run_at(&self, project: &Project, files: &[PathBuf], version: Option<&str>) -> Report {
         let (program, leading) = self.program(project);
         let mut command = crate::process::command(program, &project.root, &project.interpreter);
-        command
-            .args(leading)
-            .args(self.check_args)
-            .args(self.strict_args)
-            .args(files)
-            .env("NO_COLOR", "1");
+        command.args(leading).args(self.check_args).args(self.strict_args);
+        if let Some(version) = version {
+            command.args([self.version_flag, version]);
+        }
+        command.args(files).env("NO_COLOR", "1");
         let outcome = run_captured(command, TIMEOUT);
         self.report(outcome, &project.root)
     }
@@ -295,11 +303,14 @@ pub fn site_packages(venv: &Path) -> Option<PathBuf> {
         .find(|path| path.is_dir())
 }
 
-/// The six checkers on `files`, side by side (each in its own thread), in `ALL`'s order.
-pub fn run_all(project: &Project, files: &[PathBuf]) -> Vec<Report> {
+/// The six checkers on `files`, side by side (each in its own thread), in `ALL`'s order; at
+/// Python `version` when given, else at the configured one.
+pub fn run_all(project: &Project, files: &[PathBuf], version: Option<&str>) -> Vec<Report> {
     std::thread::scope(|scope| {
-        let running: Vec<_> =
-            ALL.iter().map(|checker| scope.spawn(move || checker.run(project, files))).collect();
+        let running: Vec<_> = ALL
+            .iter()
+            .map(|checker| scope.spawn(move || checker.run_at(project, files, version)))
+            .collect();
         running
             .into_iter()
             .zip(ALL)
@@ -415,7 +426,7 @@ mod tests {
             .split_whitespace()
             .map(PathBuf::from)
             .collect();
-        for report in run_all(&project, &files) {
+        for report in run_all(&project, &files, None) {
             let seconds = report.elapsed.as_secs_f64();
             println!("== {} ({seconds:.1} s): {}", report.checker, report.command);
             for diagnostic in &report.diagnostics {

@@ -127,7 +127,9 @@ pub fn libpython_flags(python: &Interpreter) -> Result<String> {
     Ok(format!("-L native={libdir} -l dylib=python{ldversion} -C link-arg=-Wl,-rpath,{libdir}"))
 }
 
-/// The six checkers on the project's files, each with its own configuration.
+/// The six checkers on the project's files, each with its own configuration: at the Python
+/// version it configures, and at the newest CPython the project claims (a construct only a
+/// newer Python has, or one it removed, fails at one end of the range).
 fn typecheck(project: &Project) -> Result<Outcome> {
     // The tests import pytest: installed first, so the checkers resolve it.
     let mut needed = pins::CHECKERS.to_vec();
@@ -135,20 +137,26 @@ fn typecheck(project: &Project) -> Result<Outcome> {
         needed.push(pins::PYTEST);
     }
     venv::ensure(&project.interpreter, &needed)?;
+    let newest = project.pyproject.claimed_pythons.last().map(|(a, b)| format!("{a}.{b}"));
     let mut failed = Vec::new();
-    for report in crate::checkers::run_all(project, &suite::checked_paths(project)) {
-        let problems: Vec<_> = report.problems().collect();
-        let verdict = if problems.is_empty() {
-            "clean".to_owned()
-        } else {
-            format!("{} problem(s)", problems.len())
-        };
-        println!("{:<13} {verdict:<16} {:5.1} s", report.checker, report.elapsed.as_secs_f64());
-        for problem in &problems {
-            println!("    {problem}");
-        }
-        if !problems.is_empty() {
-            failed.push(report.checker);
+    for version in std::iter::once(None).chain(newest.as_deref().map(Some)) {
+        let files = suite::checked_paths(project);
+        for report in crate::checkers::run_all(project, &files, version) {
+            let problems: Vec<_> = report.problems().collect();
+            let verdict = if problems.is_empty() {
+                "clean".to_owned()
+            } else {
+                format!("{} problem(s)", problems.len())
+            };
+            let at = version.map_or_else(|| "configured".to_owned(), |v| format!("Python {v}"));
+            let seconds = report.elapsed.as_secs_f64();
+            println!("{:<13} {at:<12} {verdict:<16} {seconds:5.1} s", report.checker);
+            for problem in &problems {
+                println!("    {problem}");
+            }
+            if !problems.is_empty() {
+                failed.push(format!("{} ({at})", report.checker));
+            }
         }
     }
     Ok(if failed.is_empty() {
