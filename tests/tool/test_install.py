@@ -1,5 +1,6 @@
 """The tool reaches Python users as ruff and uv do: a wheel of maturin's ``bindings = "bin"``,
-from a checkout's ``tool/`` folder, with ``uv tool install`` or ``pip install``; and Rust users
+from a checkout's ``tool/`` folder, with ``uv tool install``, ``pipx install`` or ``pip install``;
+and Rust users
 with ``cargo install --path``."""
 
 from __future__ import annotations
@@ -22,6 +23,15 @@ def version_line() -> str:
 def test_uv_tool_install_gives_a_working_command(tmp_path: Path) -> None:
     env = environment(UV_TOOL_DIR=str(tmp_path / "tools"), UV_TOOL_BIN_DIR=str(tmp_path / "bin"))
     command = [DEV_VENV_BIN / "uv", "tool", "install", "--quiet", TOOL]
+    proc = run(command, cwd=tmp_path, env=env)
+    assert proc.returncode == 0, describe(command, proc)
+    shown = run([tmp_path / "bin" / "pyrs", "--version"], cwd=tmp_path, check=True)
+    assert shown.stdout.strip() == version_line()
+
+
+def test_pipx_install_gives_a_working_command(tmp_path: Path) -> None:
+    env = environment(PIPX_HOME=str(tmp_path / "pipx"), PIPX_BIN_DIR=str(tmp_path / "bin"))
+    command = [DEV_VENV_BIN / "pipx", "install", "--quiet", TOOL]
     proc = run(command, cwd=tmp_path, env=env)
     assert proc.returncode == 0, describe(command, proc)
     shown = run([tmp_path / "bin" / "pyrs", "--version"], cwd=tmp_path, check=True)
