@@ -19,10 +19,6 @@ use crate::project::Project;
 
 /// The version of the managed configuration this pyrs writes.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
-/// The dependency group pinning pyrs. Not `dev`: `maturin develop` (1.16) installs the
-/// `dev` group on every run (pip >= 25.1 or uv), so a pin there makes every develop resolve
-/// pyrs from the index, and fails where it cannot (old pip, offline, unpublished).
-pub const GROUP: &str = "pyrs";
 /// The workflow adopt adds beside the project's own.
 pub const WORKFLOW: &str = ".github/workflows/pyrs-stubs.yml";
 
@@ -165,17 +161,9 @@ fn pyproject(project: &Project, plan: &mut Plan) -> Result<()> {
         let kind = WantKind::Member { item: folder.clone(), replaces: None };
         wants.push(Want { table: &["tool", "pyrefly"], key: "search-path", kind });
     }
-    let pin = format!("pyrs=={VERSION}");
-    match group_pinning_pyrs(project).filter(|g| g != GROUP) {
-        Some(group) => plan
-            .notes
-            .push(format!("pyrs is listed in [dependency-groups] {group}: left as you wrote it")),
-        None => wants.push(Want {
-            table: &["dependency-groups"],
-            key: GROUP,
-            kind: WantKind::Member { item: pin, replaces: Some("pyrs") },
-        }),
-    }
+    // No pin of pyrs in [dependency-groups]: the name `pyrs` on PyPI is another project's, so
+    // a pin would make `uv lock` fail (no such version) or resolve someone else's code. The
+    // managed version below is what `adopt --check` compares.
     wants.push(Want {
         table: &["tool", "pyrs"],
         key: "managed",
@@ -186,18 +174,6 @@ fn pyproject(project: &Project, plan: &mut Plan) -> Result<()> {
     let reasons = merged.added;
     plan.add(path, Some(text), merged.text, reasons);
     Ok(())
-}
-
-/// The dependency group that lists pyrs, if one does.
-fn group_pinning_pyrs(project: &Project) -> Option<String> {
-    let groups = project.pyproject.get("dependency-groups")?.as_table()?;
-    groups.iter().find_map(|(name, list)| {
-        let listed = list.as_array()?.iter().filter_map(toml::Value::as_str).any(|r| {
-            let end = r.find(|c: char| "<>=!~;[ @".contains(c)).unwrap_or(r.len());
-            r[..end].trim() == "pyrs"
-        });
-        listed.then(|| name.clone())
-    })
 }
 
 /// Whether `[tool.mypy] mypy_path` already lists `folder` (a comma or colon list).
