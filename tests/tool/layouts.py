@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -196,11 +197,149 @@ def make_rust_folder(parent: Path) -> Path:
     return root
 
 
+WORKSPACE_ROOT = """[workspace]
+members = ["crates/wsfx-python", "crates/wsfx-core"]
+resolver = "2"
+
+[workspace.package]
+version = "0.1.0"
+"""
+WORKSPACE_CORE_MANIFEST = """[package]
+name = "wsfx-core"
+version = "0.1.0"
+edition = "2024"
+
+[dependencies]
+"""
+# The plain-Rust crate the extension is built from: a change here is a build input.
+WORKSPACE_CORE_LIB = """/// Whether `word` has at least `min_len` characters.
+pub fn long_enough(word: &str, min_len: usize) -> bool {
+    word.chars().count() >= min_len
+}
+"""
+
+
+def make_workspace_member(parent: Path) -> Path:
+    """A cargo workspace, the extension one member (``crates/wsfx-python``) built from a
+    plain-Rust member by path (``crates/wsfx-core``), ``pyproject.toml`` at the root with
+    ``manifest-path``: the shape of jiter, which no generator makes."""
+    root = maturin_new(parent, "wsfx")
+    python_crate = root / "crates" / "wsfx-python"
+    python_crate.mkdir(parents=True)
+    for part in ("Cargo.toml", "src"):
+        shutil.move(root / part, python_crate / part)
+    manifest = python_crate / "Cargo.toml"
+    # The version inherited from the workspace, as jiter's is.
+    text = manifest.read_text().replace(
+        'name = "wsfx"\nversion = "0.1.0"', 'name = "wsfx-python"\nversion.workspace = true'
+    )
+    assert "version.workspace" in text, text
+    manifest.write_text(text + 'wsfx-core = { path = "../wsfx-core" }\n')
+    enable_introspection(manifest)
+    lib = python_crate / "src" / "lib.rs"
+    add_user_function(lib)
+    own_filter = ".filter(|word| word.chars().count() >= min_len)"
+    text = lib.read_text()
+    assert own_filter in text
+    core_filter = ".filter(|word| wsfx_core::long_enough(word, min_len))"
+    lib.write_text(text.replace(own_filter, core_filter))
+    core = root / "crates" / "wsfx-core"
+    (core / "src").mkdir(parents=True)
+    (core / "Cargo.toml").write_text(WORKSPACE_CORE_MANIFEST)
+    (core / "src" / "lib.rs").write_text(WORKSPACE_CORE_LIB)
+    (root / "Cargo.toml").write_text(WORKSPACE_ROOT)
+    pyproject = root / "pyproject.toml"
+    maturin_table = '\n[tool.maturin]\nmanifest-path = "crates/wsfx-python/Cargo.toml"\n'
+    pyproject.write_text(pyproject.read_text() + maturin_table)
+    require_python_310(pyproject)
+    append_tables(pyproject, ".")
+    return root
+
+
+# The native module `subfx._core` with a submodule `text` holding the user function. PyO3
+# adds a declarative submodule as an attribute only: `import subfx._core.text` needs it in
+# `sys.modules`, which the package's `__init__.py` does. (Done in a `#[pymodule_init]`
+# instead, introspection cannot see what it adds and gives `text.pyi` a `__getattr__`,
+# which strict pyright rejects as an incomplete stub.)
+SUBMODULE_LIB = """use pyo3::prelude::*;
+
+/// The native part of subfx.
+#[pymodule]
+mod _core {
+    use pyo3::prelude::*;
+
+    /// Formats the sum of two numbers as string.
+    #[pyfunction]
+    fn sum_as_string(a: usize, b: usize) -> PyResult<String> {
+        Ok((a + b).to_string())
+    }
+
+    /// Text utilities.
+    #[pymodule]
+    mod text {
+        use pyo3::prelude::*;
+
+        #[pyfunction]
+        fn placeholder() {}
+    }
+}
+"""
+SUBMODULE_INIT = '''"""The package: the native module and its submodule, re-exported."""
+
+import sys
+
+from ._core import sum_as_string, text
+
+sys.modules[f"{__name__}._core.text"] = text
+
+__all__ = ["sum_as_string", "text"]
+'''
+SUBMODULE_TEST = """from subfx import sum_as_string
+from subfx._core.text import count_words
+
+
+def test_sum_as_string() -> None:
+    assert sum_as_string(1, 1) == "2"
+
+
+def test_count_words() -> None:
+    assert count_words("A bb CCC", 2) == 2
+"""
+
+
+def make_submodule_package(parent: Path) -> Path:
+    """A mixed layout whose native module ``subfx._core`` has a submodule ``text``: its stub
+    is a stub package, ``_core/__init__.pyi`` importing ``_core/text.pyi``."""
+    root = maturin_new(parent, "subfx", "--mixed")
+    manifest = root / "Cargo.toml"
+    text = manifest.read_text()
+    manifest.write_text(text.replace('name = "subfx"\ncrate-type', 'name = "_core"\ncrate-type'))
+    enable_introspection(manifest)
+    lib = root / "src" / "lib.rs"
+    user_function = textwrap.indent(textwrap.dedent(USER_FUNCTION).strip("\n"), " " * 8)
+    lib.write_text(
+        SUBMODULE_LIB.replace("        #[pyfunction]\n        fn placeholder() {}", user_function)
+    )
+    pyproject = root / "pyproject.toml"
+    text = pyproject.read_text()
+    module_name = '[tool.maturin]\nmodule-name = "subfx._core"\n'
+    pyproject.write_text(text.replace("[tool.maturin]\n", module_name, 1))
+    require_python_310(pyproject)
+    append_tables(pyproject, "python")
+    package = root / "python" / "subfx"
+    (package / "__init__.py").write_text(SUBMODULE_INIT)
+    (package / "py.typed").write_text("")
+    (root / "python" / "tests" / "test_all.py").write_text(SUBMODULE_TEST)
+    return root
+
+
 LAYOUTS = [
     Layout("maturin-new", make_maturin_pure, "purefx"),
     Layout("maturin-new-mixed", make_maturin_mixed, "mixedfx"),
     Layout("uv-init-lib", make_uv_lib, "uvfx._core"),
     Layout("rust-folder", make_rust_folder, "acme"),
+    Layout("workspace-member", make_workspace_member, "wsfx"),
+    Layout("submodule-stub-package", make_submodule_package, "subfx._core.text"),
 ]
 
 

@@ -1,9 +1,11 @@
 """``pyrs dev`` on the generators' mixed layouts: the first build through ``maturin develop``,
 then a body edit replaced in place and importable, a compile error replacing nothing, and a
-metadata edit sending the next build back through ``maturin develop``."""
+metadata edit sending the next build back through ``maturin develop``; in a cargo workspace,
+an edit of the path-dependency crate or of the root manifest counting as a build input."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import cast
 
@@ -84,3 +86,64 @@ def test_metadata_edit_goes_through_maturin(project: tuple[Layout, Path]) -> Non
     assert "installed by maturin develop" in proc.stdout, proc.stdout
     again = pyrs("dev", cwd=root)
     assert "already current" in again.stdout, again.stdout
+
+
+@pytest.fixture(scope="module")
+def workspace(
+    tmp_path_factory: pytest.TempPathFactory, shared_venv: Path, pyrs_binary: Path
+) -> tuple[Layout, Path]:
+    (layout,) = [layout for layout in LAYOUTS if layout.name == "workspace-member"]
+    root = layout.create(tmp_path_factory.mktemp("dev-workspace"))
+    (root / ".venv").symlink_to(shared_venv)
+    first = pyrs("dev", cwd=root)
+    assert first.returncode == 0, describe([pyrs_binary, "dev"], first)
+    return layout, root
+
+
+def test_path_dependency_edit_is_a_build_input(
+    workspace: tuple[Layout, Path], shared_venv: Path
+) -> None:
+    """An edit in the plain-Rust workspace member the extension depends on by path: doctor
+    sees the build stale, and `pyrs dev` rebuilds with it."""
+    layout, root = workspace
+    python = shared_venv / "bin" / "python"
+    assert count(root, python, layout.importer) == "2"
+    core = root / "crates" / "wsfx-core" / "src" / "lib.rs"
+    core.write_text(core.read_text().replace(">= min_len", ">= min_len + 1", 1))
+    doctor = pyrs("doctor", cwd=root)
+    assert doctor.returncode == 1, describe(["pyrs", "doctor"], doctor)
+    stale = [line for line in doctor.stdout.splitlines() if line.startswith("build")]
+    assert stale, doctor.stdout
+    assert "is older than crates/wsfx-core/src/lib.rs" in stale[0], stale[0]
+    proc = pyrs("dev", cwd=root)
+    assert proc.returncode == 0, describe(["pyrs", "dev"], proc)
+    assert "already current" not in proc.stdout, proc.stdout
+    assert count(root, python, layout.importer) == "1"
+    again = pyrs("dev", cwd=root)
+    assert "already current" in again.stdout, again.stdout
+    healthy = pyrs("doctor", cwd=root)
+    assert healthy.returncode == 0, describe(["pyrs", "doctor"], healthy)
+
+
+def test_workspace_manifest_edit_goes_through_maturin(workspace: tuple[Layout, Path]) -> None:
+    """The workspace's root `Cargo.toml` is an input of the build and of the installed
+    metadata: the extension's crate inherits its version from there."""
+    _, root = workspace
+    manifest = root / "Cargo.toml"
+    manifest.write_text(manifest.read_text().replace('version = "0.1.0"', 'version = "0.2.0"'))
+    doctor = pyrs("doctor", cwd=root)
+    assert doctor.returncode == 1, describe(["pyrs", "doctor"], doctor)
+    # The newest input is named: `Cargo.toml`, or the `Cargo.lock` cargo rewrote for it.
+    assert re.search(r"^build .* is older than Cargo\.(toml|lock)", doctor.stdout, re.M), (
+        doctor.stdout
+    )
+    proc = pyrs("dev", cwd=root)
+    assert proc.returncode == 0, describe(["pyrs", "dev"], proc)
+    assert "installed by maturin develop" in proc.stdout, proc.stdout
+    python = root / ".venv" / "bin" / "python"
+    code = "import importlib.metadata as m; print(m.version('wsfx'))"
+    assert run([python, "-c", code], cwd=root, check=True).stdout.strip() == "0.2.0"
+    again = pyrs("dev", cwd=root)
+    assert "already current" in again.stdout, again.stdout
+    healthy = pyrs("doctor", cwd=root)
+    assert healthy.returncode == 0, describe(["pyrs", "doctor"], healthy)

@@ -174,3 +174,31 @@ def test_doctor_refuses_a_malformed_pyproject(tmp_path: Path) -> None:
     assert "panicked" not in proc.stderr
     assert sorted(p.name for p in root.iterdir()) == before
     shutil.rmtree(root)
+
+
+@pytest.fixture(scope="module")
+def submodule(
+    tmp_path_factory: pytest.TempPathFactory, shared_venv: Path, pyrs_binary: Path
+) -> Project:
+    return made("submodule-stub-package", tmp_path_factory.mktemp("doctor-sub"), shared_venv)
+
+
+def test_submodule_stub_not_imported(submodule: Project) -> None:
+    """The stub package's `__init__.pyi` without its `from . import text`: the checkers see
+    no `subfx._core.text`, and doctor names the submodule and the line to add."""
+    init = submodule.root / "python" / "subfx" / "_core" / "__init__.pyi"
+    assert (init.parent / "text.pyi").is_file()
+    good = init.read_text()
+    lines = good.splitlines(keepends=True)
+    kept = [line for line in lines if not line.startswith("from . import text")]
+    assert len(kept) == len(lines) - 1, good
+    init.write_text("".join(kept))
+    try:
+        line = one(submodule.problems(), r"^package stubs\s")
+        assert "does not import its submodule stub text" in line, line
+        assert "subfx._core.text" in line, line
+        assert line.endswith("fix: add `from . import text` to python/subfx/_core/__init__.pyi")
+    finally:
+        init.write_text(good)
+    after = submodule.doctor()
+    assert after.returncode == 0, describe(["pyrs", "doctor"], after)

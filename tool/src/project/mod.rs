@@ -105,12 +105,22 @@ impl Project {
     }
 
     pub fn is_build_input(&self, path: &Path) -> bool {
-        inputs::is_build_input(path, &self.root, &self.krate.local_crates)
+        inputs::is_build_input(
+            path,
+            &self.root,
+            &self.krate.local_crates,
+            &self.krate.workspace_root,
+        )
     }
 
     pub fn metadata_inputs(&self) -> Vec<PathBuf> {
         let readme = self.pyproject.get("project.readme").and_then(toml::Value::as_str);
-        inputs::metadata_inputs(&self.root, &self.krate.manifest, readme)
+        inputs::metadata_inputs(
+            &self.root,
+            &self.krate.manifest,
+            &self.krate.workspace_root,
+            readme,
+        )
     }
 
     /// Where `py.typed` must be for mypy to use the stub: the top-level package in a mixed
