@@ -15,9 +15,9 @@ from typing import cast
 import pytest
 
 from tests.tool.layouts import RAW_LAYOUTS, USER_FUNCTION_DOC, Layout, commit_all
-from tests.tool.test_layouts import CHECKERS, GOOD_USAGE, WRONG_USAGE
 from tests.tool.test_workflows import assert_valid
-from tests.tool.tooling import describe, pyrs, run
+from tests.tool.tooling import DEV_VENV_BIN, describe, pyrs, run
+from tests.tool.usage import CHECKERS, assert_typed_by
 
 PYPROJECT_COMMENT = "# the user's own note on the project table\n"
 CARGO_COMMENT = "# the user's own note on the dependencies\n"
@@ -108,6 +108,14 @@ def test_the_stub_check_workflow_is_valid_and_clean(adopted: Adopted) -> None:
     assert_valid([added])
 
 
+def test_uv_still_locks_the_project(adopted: Adopted) -> None:
+    """Nothing adopt writes is unresolvable: the project still locks (no pin of a name that
+    is another project's on PyPI)."""
+    command = [DEV_VENV_BIN / "uv", "lock", "--dry-run"]
+    proc = run(command, cwd=adopted.root)
+    assert proc.returncode == 0, describe(command, proc)
+
+
 def test_user_comments_survive(adopted: Adopted) -> None:
     assert PYPROJECT_COMMENT in (adopted.root / "pyproject.toml").read_text()
     cargo = (adopted.root / "Cargo.toml").read_text()
@@ -126,25 +134,7 @@ def test_dev_doctor_and_stub_check_are_clean(adopted: Adopted) -> None:
 
 @pytest.mark.parametrize("checker", sorted(CHECKERS))
 def test_checkers_type_the_user_function(adopted: Adopted, checker: str) -> None:
-    proc = pyrs("dev", cwd=adopted.root)
-    assert proc.returncode == 0, describe(["pyrs", "dev"], proc)
-    good = adopted.root / "usage_good.py"
-    wrong = adopted.root / "usage_wrong.py"
-    good.write_text(GOOD_USAGE.format(importer=adopted.layout.importer))
-    wrong.write_text(WRONG_USAGE.format(importer=adopted.layout.importer))
-    try:
-        command: list[str | Path] = [
-            adopted.venv / "bin" / CHECKERS[checker][0],
-            *CHECKERS[checker][1:],
-        ]
-        clean = run([*command, good.name], cwd=adopted.root)
-        assert clean.returncode == 0, describe([*command, good.name], clean)
-        flagged = run([*command, wrong.name], cwd=adopted.root)
-        assert flagged.returncode != 0, describe([*command, wrong.name], flagged)
-        assert "usage_wrong.py" in flagged.stdout + flagged.stderr
-    finally:
-        good.unlink()
-        wrong.unlink()
+    assert_typed_by(checker, adopted.root, adopted.venv, adopted.layout.importer)
 
 
 def test_a_second_adopt_changes_nothing(adopted: Adopted) -> None:
