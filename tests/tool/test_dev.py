@@ -1,20 +1,30 @@
-"""``pyrs dev`` on the generators' mixed layouts: the first build through ``maturin develop``,
-then a body edit replaced in place and importable, a compile error replacing nothing, and a
-metadata edit sending the next build back through ``maturin develop``; in a cargo workspace,
+"""``pyrs dev`` on the generators' layouts: the first build through ``maturin develop``, then a
+body edit replaced in place and importable, a compile error replacing nothing, a metadata edit
+sending the next build back through ``maturin develop``; the in-place install the same bytes
+and RECORD that ``maturin develop`` leaves, and a running process keeping the extension it
+loaded (the replacement is a rename, never a rewrite); in a cargo workspace,
 an edit of the path-dependency crate or of the root manifest counting as a build input."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 import re
+import subprocess
 from pathlib import Path
 from typing import cast
 
 import pytest
 
 from tests.tool.layouts import LAYOUTS, Layout
-from tests.tool.tooling import describe, pyrs, run
+from tests.tool.tooling import PYRS, describe, environment, pyrs, run
 
-EDITED = [layout for layout in LAYOUTS if layout.name in ("maturin-new-mixed", "uv-init-lib")]
+EDITED = [
+    layout
+    for layout in LAYOUTS
+    if layout.name in ("maturin-new", "maturin-new-mixed", "uv-init-lib")
+]
 
 
 def lib_rs(root: Path) -> Path:
@@ -24,6 +34,16 @@ def lib_rs(root: Path) -> Path:
         if path.exists()
     ]
     return found
+
+
+def set_offset(root: Path, offset: int) -> None:
+    """The user function's result, `count() + offset`: a body edit (its last line)."""
+    source = lib_rs(root)
+    text, edits = re.subn(
+        r"(\n\s+\.count\(\))( \+ \d+)?\n", rf"\1 + {offset}\n", source.read_text(), count=1
+    )
+    assert edits == 1
+    source.write_text(text)
 
 
 def count(root: Path, python: Path, importer: str) -> str:
@@ -86,6 +106,83 @@ def test_metadata_edit_goes_through_maturin(project: tuple[Layout, Path]) -> Non
     assert "installed by maturin develop" in proc.stdout, proc.stdout
     again = pyrs("dev", cwd=root)
     assert "already current" in again.stdout, again.stdout
+
+
+def installed_extension(root: Path, python: Path) -> Path:
+    """The extension file a new interpreter loads (in the source tree for a mixed layout's
+    editable install, in site-packages for a pure one)."""
+    module = json.loads(run([PYRS, "show"], cwd=root, check=True).stdout)["module"]
+    code = f"import importlib; print(importlib.import_module({module!r}).__file__)"
+    return Path(run([python, "-c", code], cwd=root, check=True).stdout.strip())
+
+
+def record_line(extension: Path) -> str | None:
+    """The extension's line in its dist-info RECORD (a pure layout's install has one)."""
+    site = extension.parent.parent
+    for record in site.glob("*.dist-info/RECORD"):
+        relative = extension.relative_to(site).as_posix()
+        for line in record.read_text().splitlines():
+            if line.startswith(relative + ","):
+                return line
+    return None
+
+
+def test_the_in_place_install_is_what_maturin_develop_leaves(
+    project: tuple[Layout, Path], shared_venv: Path
+) -> None:
+    layout, root = project
+    python = shared_venv / "bin" / "python"
+    set_offset(root, 100)
+    proc = pyrs("dev", cwd=root)
+    assert "replaced in place" in proc.stdout, describe(["pyrs", "dev"], proc)
+    extension = installed_extension(root, python)
+    in_place = extension.read_bytes()
+    record = record_line(extension)
+    if layout.name == "maturin-new":  # site-packages: RECORD names the file's new hash
+        digest = base64.urlsafe_b64encode(hashlib.sha256(in_place).digest()).rstrip(b"=")
+        assert record == f"{record_line_path(extension)},sha256={digest.decode()},{len(in_place)}"
+    proc = pyrs("dev", "--maturin", cwd=root)
+    assert "installed by maturin develop" in proc.stdout, describe(["pyrs", "dev"], proc)
+    assert installed_extension(root, python).read_bytes() == in_place
+    assert record_line(installed_extension(root, python)) == record
+
+
+def record_line_path(extension: Path) -> str:
+    return extension.relative_to(extension.parent.parent).as_posix()
+
+
+def test_a_running_process_keeps_its_extension(
+    project: tuple[Layout, Path], shared_venv: Path
+) -> None:
+    layout, root = project
+    python = shared_venv / "bin" / "python"
+    before = count(root, python, layout.importer)
+    code = (
+        f"import sys\nfrom {layout.importer} import count_words\n"
+        "print(count_words('A bb CCC', 2), flush=True)\nsys.stdin.readline()\n"
+        "print(count_words('A bb CCC', 2), flush=True)\n"
+    )
+    running = subprocess.Popen(
+        [python, "-c", code],
+        cwd=root,
+        env=environment(),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert running.stdout is not None
+    try:
+        assert running.stdout.readline().strip() == before
+        set_offset(root, 1000)
+        proc = pyrs("dev", cwd=root)
+        assert "replaced in place" in proc.stdout, describe(["pyrs", "dev"], proc)
+        out, _ = running.communicate("\n", timeout=60)
+    finally:
+        if running.poll() is None:
+            running.kill()
+            running.communicate(timeout=60)
+    assert out.strip() == before  # the code it loaded, still mapped
+    assert count(root, python, layout.importer) == "1002"
 
 
 @pytest.fixture(scope="module")
