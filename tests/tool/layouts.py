@@ -92,10 +92,12 @@ def test_count_words() -> None:
 
 
 def add_user_function(lib_rs: Path) -> None:
-    """The user's function, inside the generated declarative ``#[pymodule] mod``."""
+    """The user's function, first in the generated declarative ``#[pymodule] mod`` (after its
+    `use`, so the template's own function keeps its doc comment)."""
     text = lib_rs.read_text()
-    first = text.index("    #[pyfunction]")
-    lib_rs.write_text(text[:first] + USER_FUNCTION.lstrip("\n") + "\n" + text[first:])
+    inner_use = "    use pyo3::prelude::*;\n"
+    after = text.index(inner_use) + len(inner_use)
+    lib_rs.write_text(text[:after] + USER_FUNCTION + text[after:])
 
 
 def enable_introspection(cargo_toml: Path) -> None:
